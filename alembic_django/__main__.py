@@ -1,0 +1,4 @@
+from alembic_django.cli import main
+
+if __name__ == "__main__":
+    main()
