@@ -1,4 +1,6 @@
-from alembic_django.cli import main
+"""``python -m alembic_django`` runs the standalone command line."""
+
+from alembic_django.cli import console_main
 
 if __name__ == "__main__":
-    main()
+    console_main()

@@ -1,0 +1,11 @@
+"""The command verbs: one function per command, registered with the registry."""
+
+from .environment import config, init, list_templates
+from .scripts import branches, edit, heads, history, merge, revision, show
+from .database import check, current, downgrade, ensure_version, stamp, upgrade
+
+__all__ = [
+    "branches", "check", "config", "current", "downgrade", "edit", "ensure_version",
+    "heads", "history", "init", "list_templates", "merge", "revision", "show", "stamp",
+    "upgrade",
+]

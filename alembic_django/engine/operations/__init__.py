@@ -1,0 +1,8 @@
+"""Migration directives: ``Operations`` (the ``op`` object), batch mode and op objects."""
+
+from .base import AbstractOperations, BatchOperations, Operations
+from . import ops  # noqa: E402,F401  (registers the directives)
+from . import toimpl  # noqa: E402,F401  (registers their implementations)
+from .ops import MigrateOperation
+
+__all__ = ["AbstractOperations", "BatchOperations", "Operations", "MigrateOperation", "ops"]

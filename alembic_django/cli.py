@@ -1,0 +1,134 @@
+"""The standalone command line: ``alembic-django <cmd>`` and ``python -m alembic_django``.
+
+Built from the command registry; the one place (with ``manage.py alembic``) that
+turns errors into ``FAILED: <message>`` and an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, Sequence, TextIO
+
+from . import __version__
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    from .engine import registry
+
+    parser = argparse.ArgumentParser(
+        prog=prog or "alembic-django",
+        description="Alembic-compatible database migrations (alembic-django).",
+    )
+    parser.add_argument("--version", action="version", version=f"alembic-django {__version__}")
+    registry.add_global_arguments(parser)
+    registry.add_subcommands(parser)
+    return parser
+
+
+def _config_files(values: list[str] | None) -> tuple[str | None, str | None, bool]:
+    """(ini, pyproject, explicit) from the -c options, $ALEMBIC_CONFIG and defaults."""
+    from .engine.errors import ConfigError
+
+    ini = toml = None
+    if values:
+        for value in values:
+            if os.path.basename(value) == "pyproject.toml":
+                if toml is not None:
+                    raise ConfigError("-c/--config may name at most one pyproject.toml")
+                toml = value
+            else:
+                if ini is not None:
+                    raise ConfigError("-c/--config may name at most one ini file")
+                ini = value
+        for path in (ini, toml):
+            if path is not None and not os.path.exists(path):
+                raise ConfigError(f"No config file {path!r} found")
+        if toml is None and os.path.exists("pyproject.toml"):
+            toml = "pyproject.toml"
+        return ini, toml, True
+    env = os.environ.get("ALEMBIC_CONFIG")
+    if env:
+        if not os.path.exists(env) and os.path.basename(env) != "pyproject.toml":
+            raise ConfigError(f"No config file {env!r} found (from ALEMBIC_CONFIG)")
+        ini = env
+    else:
+        ini = "alembic.ini"
+    toml = "pyproject.toml" if os.path.exists("pyproject.toml") else None
+    return ini, toml, False
+
+
+def make_config(options: argparse.Namespace, stdout: TextIO) -> Any:
+    from .engine.config import Config
+
+    ini, toml, _ = _config_files(options.config)
+    return Config(
+        file_=ini,
+        toml_file=toml,
+        ini_section=options.name or "alembic",
+        stdout=stdout,
+        cmd_opts=options,
+    )
+
+
+def run(options: argparse.Namespace, stdout: TextIO) -> Any:
+    from .engine import registry
+    from .engine.errors import ConfigError
+
+    cmd = registry.commands()[options.cmd]
+    config = make_config(options, stdout)
+    if cmd.needs_config and not config.has_source():
+        name = config.config_ini_section
+        raise ConfigError(
+            f"No config file {config.config_file_name!r} found, or file has no '[{name}]' "
+            "section" + (" (and no [tool.alembic] in pyproject.toml)" if config.toml_file_name
+                         is None else "")
+        )
+    return cmd.run(config, options)
+
+
+def _one_line(exc: BaseException) -> str:
+    from .engine.config import mask_password
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return mask_password(text)
+
+
+def main(argv: Sequence[str] | None = None, prog: str | None = None,
+         stdout: TextIO | None = None) -> int:
+    """Run one command; returns the exit code (0 on success)."""
+    from .engine.errors import CommandError
+
+    out = stdout or sys.stdout
+    parser = build_parser(prog)
+    options = parser.parse_args(argv)
+    if not getattr(options, "cmd", None):
+        parser.error("too few arguments")
+    try:
+        run(options, out)
+    except CommandError as exc:
+        if options.raiseerr:
+            raise
+        out.write(f"FAILED: {_one_line(exc)}\n")
+        out.flush()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        out.write("FAILED: interrupted\n")
+        return 130
+    except Exception as exc:
+        if options.raiseerr:
+            raise
+        out.write(f"FAILED: {type(exc).__name__}: {_one_line(exc)} (run with --raiseerr for "
+                  "the traceback)\n")
+        out.flush()
+        return 255
+    return 0
+
+
+def console_main() -> None:  # pragma: no cover - the console script
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    console_main()

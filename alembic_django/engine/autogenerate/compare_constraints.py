@@ -1,0 +1,339 @@
+"""Indexes, unique constraints and foreign keys: metadata versus reflection.
+
+Dialect quirks handled (Alembic's ``correct_for_autogen_constraints``):
+
+* PostgreSQL reflects each UNIQUE constraint a second time as an index
+  (``duplicates_constraint``): the index copy is ignored.
+* MySQL / MariaDB keep a UNIQUE constraint as a unique index and report it twice
+  (``duplicates_index``); either spelling in the model matches it.
+* MySQL / MariaDB create an index for a foreign key that has none; that implicit
+  index is ignored, and dropped along with its foreign key.
+* Unnamed unique constraints in the model match reflected ones by columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional, Set, Tuple
+
+import sqlalchemy as sa
+
+from ..operations import ops
+from .reflect import ReflectedTable
+
+
+@dataclass
+class Sig:
+    name: Optional[str]
+    is_index: bool
+    unique: bool
+    cols: Tuple[str, ...]
+    obj: Any  # metadata Index / UniqueConstraint, or the built reflected object (may be None)
+
+    @property
+    def type_(self) -> str:
+        return "index" if self.is_index else "unique_constraint"
+
+
+def _is_mysql(dialect: Any) -> bool:
+    return dialect.name in ("mysql", "mariadb")
+
+
+def _norm_expr(text: str) -> str:
+    text = re.sub(r"::[\w ]+", "", text.lower())
+    return re.sub(r"[\s()\"`]", "", text)
+
+
+def sql_name(dialect: Any, obj: Any) -> Optional[str]:
+    """The name the database will use for a metadata constraint / index (``conv`` and
+    truncation applied), or None when unnamed."""
+    name = obj.name
+    if not isinstance(name, str):
+        return None
+    try:
+        return dialect.identifier_preparer.format_constraint(obj, _alembic_quote=False)
+    except Exception:
+        return str(name)
+
+
+def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
+    out = []
+    for expr in getattr(obj, "expressions", None) or list(obj.columns):
+        if isinstance(expr, sa.Column):
+            out.append(expr.name)
+        elif isinstance(expr, str):
+            out.append(expr)
+        else:
+            try:
+                text = str(expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+            except Exception:
+                text = str(expr)
+            out.append(_norm_expr(text))
+    return tuple(out)
+
+
+def _conn_index_cols(ix: dict) -> Tuple[str, ...]:
+    names = list(ix.get("column_names") or ())
+    exprs = list(ix.get("expressions") or ())
+    out = []
+    for i, name in enumerate(names):
+        if name is not None:
+            out.append(name)
+        else:
+            out.append(_norm_expr(exprs[i] if i < len(exprs) else ""))
+    return tuple(out)
+
+
+def _implicit_fk_indexes(rt: ReflectedTable) -> Set[str]:
+    """Names of the indexes MySQL created on its own for foreign keys."""
+    found: Set[str] = set()
+    for ix in rt.indexes:
+        if ix.get("unique"):
+            continue
+        cols = tuple(ix.get("column_names") or ())
+        for fk in rt.foreign_keys:
+            fcols = tuple(fk.get("constrained_columns") or ())
+            if ix["name"] in (fk.get("name"), fcols[0] if fcols else None) and \
+                    cols[:len(fcols)] == fcols:
+                found.add(ix["name"])
+    return found
+
+
+def _built_lookup(conn_table: Optional[sa.Table]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+    indexes: Dict[str, Any] = {}
+    uniques: Dict[str, Any] = {}
+    if conn_table is None:
+        return indexes, uniques
+    for ix in conn_table.indexes:
+        if ix.name:
+            indexes[ix.name] = ix
+    for c in conn_table.constraints:
+        if isinstance(c, sa.UniqueConstraint) and c.name:
+            uniques[c.name] = c
+    return indexes, uniques
+
+
+def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
+                                rt: Optional[ReflectedTable], conn_table: Optional[sa.Table],
+                                meta_table: Optional[sa.Table]) -> None:
+    actx = ctxt.actx
+    dialect = ctxt.dialect
+    parents = ctxt.parents(schema, tname)
+    mysql = _is_mysql(dialect)
+
+    # 1. the reflected side
+    conn_ix: List[Sig] = []
+    conn_uq: List[Sig] = []
+    implicit: Set[str] = set()
+    if rt is not None:
+        built_ix, built_uq = _built_lookup(conn_table)
+        if mysql:
+            implicit = _implicit_fk_indexes(rt)
+        for ix in rt.indexes:
+            if ix.get("duplicates_constraint") or ix["name"] in implicit:
+                continue
+            if not actx.run_name_filters(ix["name"], "index", parents):
+                continue
+            conn_ix.append(Sig(ix["name"], True, bool(ix.get("unique")), _conn_index_cols(ix),
+                               built_ix.get(ix["name"])))
+        for uq in rt.uniques:
+            if not actx.run_name_filters(uq.get("name"), "unique_constraint", parents):
+                continue
+            obj = built_uq.get(uq.get("name")) or built_ix.get(uq.get("duplicates_index"))
+            conn_uq.append(Sig(uq.get("name"), False, True, tuple(uq["column_names"]), obj))
+
+    # 2. the metadata side (a new table's unique constraints are inline in CREATE TABLE)
+    meta_ix: List[Sig] = []
+    meta_uq: List[Sig] = []
+    if meta_table is not None:
+        for ix in meta_table.indexes:
+            name = sql_name(dialect, ix)
+            if name in implicit:
+                continue
+            meta_ix.append(Sig(name, True, bool(ix.unique), _meta_cols(dialect, ix), ix))
+        if conn_table is not None:
+            for uq in meta_table.constraints:
+                if isinstance(uq, sa.UniqueConstraint):
+                    meta_uq.append(Sig(sql_name(dialect, uq), False, True,
+                                       _meta_cols(dialect, uq), uq))
+
+    # 3. drop / change / add, Alembic's order
+    meta_names = {s.name: s for s in meta_uq + meta_ix if s.name}
+    conn_names: Dict[str, Sig] = {}
+    for s in conn_uq + conn_ix:
+        if s.name:
+            conn_names.setdefault(s.name, s)
+    conn_ix_by_name = {s.name: s for s in conn_ix}
+    conn_uq_by_name = {s.name: s for s in conn_uq if s.name}
+    doubled = {n: (conn_uq_by_name[n], conn_ix_by_name[n])
+               for n in set(conn_uq_by_name) & set(conn_ix_by_name)}
+    unnamed_meta_uq = {s.cols: s for s in meta_uq if not s.name}
+    conn_uq_cols = {s.cols for s in conn_uq}
+
+    def add(sig: Sig, compare_to: Any = None) -> None:
+        if not actx.run_object_filters(sig.obj, sig.name, sig.type_, False, compare_to):
+            return
+        if sig.is_index:
+            mto.ops.append(ops.CreateIndexOp.from_index(sig.obj))
+        else:
+            mto.ops.append(ops.AddConstraintOp.from_constraint(sig.obj))
+
+    def remove(sig: Sig, compare_to: Any = None) -> None:
+        if sig.obj is None:
+            return  # an unnamed reflected constraint cannot be dropped by name
+        if not actx.run_object_filters(sig.obj, sig.name, sig.type_, True, compare_to):
+            return
+        if isinstance(sig.obj, sa.Index):
+            mto.ops.append(ops.DropIndexOp.from_index(sig.obj))
+        else:
+            mto.ops.append(ops.DropConstraintOp.from_constraint(sig.obj))
+
+    for name in sorted(set(conn_names) - set(meta_names)):
+        sig = conn_names[name]
+        if name in doubled:
+            c_uq, c_ix = doubled[name]
+            if c_uq.cols in unnamed_meta_uq:
+                continue
+            remove(c_ix)
+        elif not sig.is_index and sig.cols in unnamed_meta_uq:
+            continue
+        elif sig.is_index and sig.unique and sig.cols in unnamed_meta_uq and mysql:
+            continue
+        else:
+            remove(sig)
+
+    for name in sorted(set(meta_names) & set(conn_names)):
+        meta = meta_names[name]
+        if name in doubled:
+            c_uq, c_ix = doubled[name]
+            conn = c_ix if meta.is_index else c_uq
+        else:
+            conn = conn_names[name]
+        if mysql and meta.is_index != conn.is_index and name in doubled:
+            continue
+        if meta.is_index != conn.is_index or meta.cols != conn.cols or (
+                meta.is_index and meta.unique != conn.unique):
+            if not actx.run_object_filters(meta.obj, name, meta.type_, False, conn.obj):
+                continue
+            remove(conn, meta.obj)
+            add(meta, conn.obj)
+
+    for name in sorted(set(meta_names) - set(conn_names)):
+        add(meta_names[name])
+
+    if conn_table is not None:
+        for cols, sig in unnamed_meta_uq.items():
+            if cols not in conn_uq_cols and not (mysql and any(
+                    s.cols == cols and s.unique for s in conn_ix)):
+                add(sig)
+
+    # 4. on a dropped table, unique constraints go with the table
+    if meta_table is None:
+        mto.ops[:] = [op for op in mto.ops if isinstance(op, ops.DropIndexOp)]
+
+
+# -- foreign keys -------------------------------------------------------------------
+
+_DEFAULT_ACTIONS = {None, "NO ACTION"}
+
+
+def _action(value: Optional[str], mysql: bool) -> Optional[str]:
+    if value is None:
+        return None
+    value = value.upper()
+    if value in _DEFAULT_ACTIONS or (mysql and value == "RESTRICT"):
+        return None
+    return value
+
+
+def _fk_sig(cols: Any, ref_schema: Optional[str], ref_table: str, ref_cols: Any,
+            opts: Dict[str, Any], mysql: bool) -> Tuple:
+    initially = (opts.get("initially") or "").upper() or None
+    if initially == "IMMEDIATE":
+        initially = None
+    return (tuple(cols), ref_schema, ref_table, tuple(ref_cols),
+            _action(opts.get("onupdate"), mysql), _action(opts.get("ondelete"), mysql),
+            bool(opts.get("deferrable")), initially)
+
+
+def _meta_fk_sig(ctxt: Any, fk: sa.ForeignKeyConstraint, mysql: bool) -> Tuple:
+    ref_schema = ref_table = None
+    ref_cols = []
+    for elem in fk.elements:
+        schema, tname, cname = elem._column_tokens
+        ref_schema, ref_table = schema, tname
+        if not elem.link_to_name and elem.parent is not None and elem._table_key() in (
+                fk.table.metadata.tables if fk.table is not None else {}):
+            col = fk.table.metadata.tables[elem._table_key()].c.get(cname)
+            cname = col.name if col is not None else cname
+        ref_cols.append(cname)
+    if ref_schema is None and fk.table is not None and fk.table.metadata.schema:
+        ref_schema = fk.table.metadata.schema
+    cols = [elem.parent.name for elem in fk.elements]
+    opts = {k: getattr(fk, k) for k in ("onupdate", "ondelete", "deferrable", "initially")}
+    return _fk_sig(cols, ctxt.norm_schema(ref_schema), ref_table or "", ref_cols, opts, mysql)
+
+
+def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
+                         rt: ReflectedTable, conn_table: sa.Table,
+                         meta_table: sa.Table) -> None:
+    actx = ctxt.actx
+    mysql = _is_mysql(ctxt.dialect)
+    parents = ctxt.parents(schema, tname)
+    built = {}
+    for c in conn_table.constraints:
+        if isinstance(c, sa.ForeignKeyConstraint):
+            built[(c.name, tuple(e.parent.name for e in c.elements))] = c
+
+    conn_by_sig: Dict[Tuple, Tuple[dict, Any]] = {}
+    for fk in rt.foreign_keys:
+        if not actx.run_name_filters(fk.get("name"), "foreign_key_constraint", parents):
+            continue
+        ref_schema = fk.get("referred_schema")
+        if ref_schema is None and mysql:
+            ref_schema = rt.schema
+        sig = _fk_sig(fk["constrained_columns"], ctxt.norm_schema(ref_schema),
+                      fk["referred_table"], fk["referred_columns"], fk.get("options") or {},
+                      mysql)
+        obj = built.get((fk.get("name"), tuple(fk["constrained_columns"])))
+        conn_by_sig[sig] = (fk, obj)
+    meta_by_sig = {}
+    for fk in meta_table.constraints:
+        if isinstance(fk, sa.ForeignKeyConstraint):
+            meta_by_sig[_meta_fk_sig(ctxt, fk, mysql)] = fk
+    meta_by_name = {sql_name(ctxt.dialect, fk): fk for fk in meta_by_sig.values()}
+    implicit = _implicit_fk_indexes(rt) if mysql else set()
+    meta_index_names = {sql_name(ctxt.dialect, ix) for ix in meta_table.indexes}
+    conn_ix_objs = {ix.name: ix for ix in conn_table.indexes}
+
+    for sig in [s for s in conn_by_sig if s not in meta_by_sig]:
+        fk, obj = conn_by_sig[sig]
+        if obj is None:
+            continue
+        compare_to = meta_by_name.get(fk.get("name"))
+        if actx.run_object_filters(obj, fk.get("name"), "foreign_key_constraint", True,
+                                   compare_to):
+            mto.ops.append(ops.DropConstraintOp.from_constraint(obj))
+            # MySQL keeps the index it made for the key: drop it too
+            for ixname in (fk.get("name"), (fk.get("constrained_columns") or [None])[0]):
+                if ixname in implicit and ixname not in meta_index_names and \
+                        ixname in conn_ix_objs and _index_orphaned(sig, meta_by_sig):
+                    mto.ops.append(ops.DropIndexOp.from_index(conn_ix_objs[ixname]))
+                    break
+    for sig in [s for s in meta_by_sig if s not in conn_by_sig]:
+        fk = meta_by_sig[sig]
+        name = sql_name(ctxt.dialect, fk)
+        compare_to = None
+        for csig, (cfk, cobj) in conn_by_sig.items():
+            if cfk.get("name") == name:
+                compare_to = cobj
+        if actx.run_object_filters(fk, name, "foreign_key_constraint", False, compare_to):
+            mto.ops.append(ops.CreateForeignKeyOp.from_constraint(fk))
+
+
+def _index_orphaned(sig: Tuple, meta_by_sig: Dict) -> bool:
+    """True when no foreign key of the model leads with the same columns (so the
+    implicit index would be left behind by dropping the key)."""
+    cols = sig[0]
+    return not any(s[0][:len(cols)] == cols for s in meta_by_sig)

@@ -1,0 +1,147 @@
+"""``AutogenContext``: what compare and render share (Alembic's class of that name)."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from ..errors import CommandError
+
+DEFAULT_OPTS: Dict[str, Any] = {
+    "compare_type": True,
+    "compare_server_default": False,
+    "sqlalchemy_module_prefix": "sa.",
+    "alembic_module_prefix": "op.",
+    "user_module_prefix": None,
+    "render_as_batch": False,
+    "include_schemas": False,
+}
+
+
+class AutogenContext:
+    """State for one autogenerate run: options, hooks, imports, the inspector.
+
+    ``migration_context`` is a MigrationContext (or anything with ``bind``,
+    ``dialect`` and ``opts``); its ``opts`` are the ``context.configure()`` keywords.
+    """
+
+    def __init__(self, migration_context: Any, metadata: Any = None,
+                 opts: Optional[Dict[str, Any]] = None, autogenerate: bool = True) -> None:
+        merged = dict(DEFAULT_OPTS)
+        if migration_context is not None:
+            merged.update(getattr(migration_context, "opts", None) or {})
+        merged.update(opts or {})
+        self.opts = merged
+        if metadata is None:
+            metadata = merged.get("target_metadata")
+        if autogenerate and metadata is None:
+            raise CommandError(
+                "Can't proceed with --autogenerate option; environment script "
+                "env.py does not provide a MetaData object or sequence of objects "
+                "to the context."
+            )
+        self.metadata = metadata
+        self.migration_context = migration_context
+        self.connection = getattr(migration_context, "bind", None) if migration_context else None
+        dialect = getattr(migration_context, "dialect", None) if migration_context else None
+        if dialect is None and self.connection is not None:
+            dialect = self.connection.dialect
+        if dialect is None:
+            from sqlalchemy.engine.default import DefaultDialect
+
+            dialect = DefaultDialect()
+        self.dialect = dialect
+        if autogenerate and self.connection is None:
+            raise CommandError(
+                "autogenerate can't use as_sql=True as it prevents querying the "
+                "database for schema information"
+            )
+        self.imports: set = set()
+        self._has_batch = False
+        self._inspector: Any = None
+        self._name_filters: List[Callable[..., bool]] = []
+        self._object_filters: List[Callable[..., bool]] = []
+        if merged.get("include_name"):
+            self._name_filters.append(merged["include_name"])
+        if merged.get("include_object"):
+            self._object_filters.append(merged["include_object"])
+
+    # -- database -----------------------------------------------------------
+    @property
+    def inspector(self) -> Any:
+        if self._inspector is None:
+            if self.connection is None:
+                raise CommandError("can't get an inspector: no database connection")
+            import sqlalchemy as sa
+
+            self._inspector = sa.inspect(self.connection)
+        return self._inspector
+
+    # -- metadata -----------------------------------------------------------
+    @property
+    def metadatas(self) -> List[Any]:
+        md = self.metadata
+        if md is None:
+            return []
+        if isinstance(md, (list, tuple)):
+            return list(md)
+        return [md]
+
+    @property
+    def sorted_tables(self) -> List[Any]:
+        tables: List[Any] = []
+        for md in self.metadatas:
+            tables.extend(md.sorted_tables)
+        return tables
+
+    @property
+    def table_key_to_table(self) -> Dict[Tuple[Optional[str], str], Any]:
+        out: Dict[Tuple[Optional[str], str], Any] = {}
+        dupes = set()
+        for md in self.metadatas:
+            for t in md.tables.values():
+                key = (t.schema, t.name)
+                if key in out:
+                    dupes.add(t.fullname)
+                out[key] = t
+        if dupes:
+            raise CommandError(
+                "Duplicate table keys across multiple MetaData objects: "
+                + ", ".join('"%s"' % d for d in sorted(dupes))
+            )
+        return out
+
+    # -- hooks --------------------------------------------------------------
+    def run_name_filters(self, name: Optional[str], type_: str,
+                         parent_names: Dict[str, Any]) -> bool:
+        if not self._name_filters:
+            return True
+        parent_names = dict(parent_names)
+        if "schema_name" in parent_names:
+            table_name = name if type_ == "table" else parent_names.get("table_name")
+            if table_name:
+                schema = parent_names["schema_name"]
+                parent_names["schema_qualified_table_name"] = (
+                    f"{schema}.{table_name}" if schema else table_name
+                )
+        return all(fn(name, type_, parent_names) for fn in self._name_filters)
+
+    def run_object_filters(self, obj: Any, name: Optional[str], type_: str,
+                           reflected: bool, compare_to: Any) -> bool:
+        return all(fn(obj, name, type_, reflected, compare_to) for fn in self._object_filters)
+
+    run_filters = run_object_filters
+
+    @contextlib.contextmanager
+    def _within_batch(self) -> Iterator[None]:
+        self._has_batch = True
+        try:
+            yield
+        finally:
+            self._has_batch = False
+
+
+def metadata_list(md: Any) -> Sequence[Any]:
+    if md is None:
+        return []
+    return list(md) if isinstance(md, (list, tuple)) else [md]

@@ -1,0 +1,185 @@
+"""Bulk reflection of the live database for autogenerate.
+
+One call of each of SQLAlchemy's ``Inspector.get_multi_*`` methods per schema
+reflects every table at once (a handful of queries for hundreds of tables).
+The raw dictionaries are kept for comparison (they carry the dialect hints such
+as ``duplicates_constraint``), and ``Table`` objects are built from them for the
+op tree (dropped tables, reflected columns).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+import sqlalchemy as sa
+from sqlalchemy import schema as sa_schema
+
+TableKey = Tuple[Optional[str], str]
+
+_NEXTVAL = re.compile(r"nextval\('(.+?)'(::regclass)?\)")
+
+
+@dataclass
+class ReflectedTable:
+    """Everything reflected about one table, raw and as a ``Table``."""
+
+    schema: Optional[str]
+    name: str
+    columns: List[dict]
+    pk: dict
+    foreign_keys: List[dict]
+    indexes: List[dict]
+    uniques: List[dict]
+    comment: Optional[str]
+    checks: List[dict] = field(default_factory=list)
+    options: Dict[str, Any] = field(default_factory=dict)
+    table: Optional[sa.Table] = None
+
+
+def _multi(insp: Any, method: str, schema: Optional[str], names: Optional[List[str]]) -> dict:
+    fn = getattr(insp, method)
+    try:
+        return fn(schema=schema, filter_names=names)
+    except NotImplementedError:
+        return {}
+
+
+def reflect_schema(insp: Any, dialect: Any, schema: Optional[str],
+                   names: List[str], all_names: List[str]) -> Dict[TableKey, ReflectedTable]:
+    """Reflect ``names`` (tables of ``schema``) with one query per kind of object.
+
+    ``all_names`` is every table of the schema: when nothing was filtered out the
+    queries run without an ``IN (...)`` list.
+    """
+    if not names:
+        return {}
+    filt: Optional[List[str]] = None if len(names) == len(all_names) else list(names)
+    columns = _multi(insp, "get_multi_columns", schema, filt)
+    pks = _multi(insp, "get_multi_pk_constraint", schema, filt)
+    fks = _multi(insp, "get_multi_foreign_keys", schema, filt)
+    indexes = _multi(insp, "get_multi_indexes", schema, filt)
+    uniques = _multi(insp, "get_multi_unique_constraints", schema, filt)
+    comments = (
+        _multi(insp, "get_multi_table_comment", schema, filt)
+        if getattr(dialect, "supports_comments", False) else {}
+    )
+    checks = _multi(insp, "get_multi_check_constraints", schema, filt)
+    options = (
+        _multi(insp, "get_multi_table_options", schema, filt)
+        if dialect.name in ("mysql", "mariadb") else {}
+    )
+    wanted = set(names)
+    out: Dict[TableKey, ReflectedTable] = {}
+    for (s, tname), cols in columns.items():
+        if tname not in wanted:
+            continue
+        key = (s, tname)
+        comment = (comments.get(key) or {}).get("text")
+        cols = [_fix_column(dialect, dict(c)) for c in cols]
+        out[(schema, tname)] = ReflectedTable(
+            schema=schema,
+            name=tname,
+            columns=cols,
+            pk=pks.get(key) or {"constrained_columns": [], "name": None},
+            foreign_keys=list(fks.get(key) or ()),
+            indexes=list(indexes.get(key) or ()),
+            uniques=list(uniques.get(key) or ()),
+            comment=comment,
+            checks=list(checks.get(key) or ()),
+            options=dict(options.get(key) or {}),
+        )
+    return out
+
+
+def _fix_column(dialect: Any, col: dict) -> dict:
+    """Dialect quirks of reflected columns (Alembic's ``autogen_column_reflect``)."""
+    default = col.get("default")
+    if (
+        dialect.name == "postgresql"
+        and isinstance(default, str)
+        and col.get("autoincrement")
+        and _NEXTVAL.match(default)
+        and isinstance(col["type"], sa.Integer)
+    ):
+        # a SERIAL column: the sequence default is implied by the type
+        col["default"] = None
+    return col
+
+
+def build_table(md: sa.MetaData, rt: ReflectedTable) -> sa.Table:
+    """A ``Table`` equivalent to the reflected one (columns, PK, FKs, indexes, uniques)."""
+    if rt.table is not None:
+        return rt.table
+    pk_cols = list(rt.pk.get("constrained_columns") or ())
+    args: List[Any] = [_build_column(c) for c in rt.columns]
+    if pk_cols:
+        args.append(sa.PrimaryKeyConstraint(*pk_cols, name=rt.pk.get("name")))
+    for fk in rt.foreign_keys:
+        if not fk.get("referred_table"):
+            continue
+        prefix = fk["referred_table"]
+        if fk.get("referred_schema"):
+            prefix = f"{fk['referred_schema']}.{prefix}"
+        opts = {k: v for k, v in (fk.get("options") or {}).items()
+                if k in ("onupdate", "ondelete", "deferrable", "initially", "match")}
+        args.append(sa.ForeignKeyConstraint(
+            fk["constrained_columns"],
+            [f"{prefix}.{c}" for c in fk["referred_columns"]],
+            name=fk.get("name"), link_to_name=True, **opts,
+        ))
+    for uq in rt.uniques:
+        if uq.get("duplicates_index"):
+            continue  # reflected as a unique index too (MySQL): keep the index
+        args.append(sa.UniqueConstraint(*uq["column_names"], name=uq.get("name")))
+    for ck in rt.checks:
+        if ck.get("sqltext"):
+            args.append(sa.CheckConstraint(sa.text(ck["sqltext"]), name=ck.get("name")))
+    kw: Dict[str, Any] = {}
+    if rt.comment:
+        kw["comment"] = rt.comment
+    kw.update(rt.options)
+    table = sa.Table(rt.name, md, *args, schema=rt.schema, **kw)
+    for ix in rt.indexes:
+        if ix.get("duplicates_constraint"):
+            continue
+        exprs = _index_elements(ix, table)
+        if exprs is None:
+            continue
+        dialect_kw = dict(ix.get("dialect_options") or {})
+        sa.Index(ix["name"], *exprs, unique=bool(ix.get("unique")), _table=table, **dialect_kw)
+    rt.table = table
+    return table
+
+
+def _index_elements(ix: dict, table: sa.Table) -> Optional[List[Any]]:
+    names = list(ix.get("column_names") or ())
+    exprs = list(ix.get("expressions") or ())
+    out: List[Any] = []
+    for i, name in enumerate(names):
+        if name is not None and name in table.c:
+            out.append(table.c[name])
+        elif i < len(exprs) and exprs[i]:
+            out.append(sa.text(exprs[i]))
+        else:
+            return None
+    return out
+
+
+def _build_column(col: dict) -> sa.Column:
+    kw = {k: col[k] for k in ("nullable", "autoincrement", "comment") if k in col}
+    kw.update(col.get("dialect_options") or {})
+    args: List[Any] = []
+    default = col.get("default")
+    if default is not None:
+        if isinstance(default, sa_schema.FetchedValue):
+            args.append(default)
+        else:
+            text = default if isinstance(default, sa.TextClause) else sa.text(str(default))
+            args.append(sa_schema.DefaultClause(text, _reflected=True))
+    if col.get("computed"):
+        args.append(sa.Computed(**col["computed"]))
+    if col.get("identity"):
+        args.append(sa.Identity(**col["identity"]))
+    return sa.Column(col["name"], col["type"], *args, **kw)

@@ -1,0 +1,217 @@
+"""Verbs that read and write revision files: revision, merge, heads, branches,
+history, show, edit.  None of them connects to a database (``history -i`` and
+``revision --autogenerate`` / ``revision_environment`` run env.py to do so)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+from typing import Any
+
+from ..errors import CommandError
+from ..registry import Opt, command
+from ..script.directory import Script, ScriptDirectory
+
+
+def new_rev_id() -> str:
+    return uuid.uuid4().hex[-12:]
+
+
+@command
+def revision(config: Any, message: str | None = None, autogenerate: bool = False,
+             sql: bool = False, head: str = "head", splice: bool = False,
+             branch_label: str | None = None, version_path: str | None = None,
+             rev_id: str | None = None, depends_on: list[str] | None = None,
+             process_revision_directives: Any = None) -> Script | list[Script] | None:
+    """Create a new revision file.
+
+    :param message: string message to apply to the revision
+    :param autogenerate: populate revision script with candidate migration
+        operations, based on comparison of database to model
+    :param sql: don't emit SQL to database - dump to standard output instead
+    :param head: specify head revision or <branchname>@head to base new revision on
+    :param splice: allow a non-head revision as the 'head' to splice onto
+    :param branch_label: specify a branch label to apply to the new revision
+    :param version_path: specify specific path from config for version file
+    :param rev_id: specify a hardcoded revision id instead of generating one
+    :param depends_on: specify one or more revision identifiers which this revision
+        should depend on
+    """
+    from .revision_context import RevisionContext
+
+    script = ScriptDirectory.from_config(config)
+    ctx = RevisionContext(config, script, dict(
+        message=message, autogenerate=autogenerate, sql=sql, head=head, splice=splice,
+        branch_label=branch_label, version_path=version_path,
+        rev_id=rev_id or new_rev_id(), depends_on=depends_on,
+    ), process_revision_directives=process_revision_directives)
+    environment = config.get_alembic_boolean_option("revision_environment")
+    if autogenerate or environment:
+        ctx.run_environment(autogenerate=autogenerate, sql=sql)
+    elif sql:
+        raise CommandError("Using --sql with --autogenerate does not make any sense")
+    scripts = [s for s in ctx.generate_scripts() if s is not None]
+    if len(scripts) == 1:
+        return scripts[0]
+    return scripts or None
+
+
+@command
+def merge(config: Any, revisions: list[str], message: str | None = None,
+          branch_label: str | None = None, rev_id: str | None = None) -> Script:
+    """Merge two revisions together.  Creates a new migration file.
+
+    :param revisions: one or more revisions, or 'heads' for all heads
+    :param message: string message to apply to the revision
+    :param branch_label: specify a branch label to apply to the new revision
+    :param rev_id: specify a hardcoded revision id instead of generating one
+    """
+    script = ScriptDirectory.from_config(config)
+    template_args: dict[str, Any] = {"config": config}
+    if config.get_alembic_boolean_option("revision_environment"):
+        from ..runtime.environment import EnvironmentContext
+
+        def nothing(rev: Any, context: Any) -> list:
+            return []
+
+        with EnvironmentContext(config, script, fn=nothing, as_sql=False,
+                                template_args=template_args):
+            script.run_env()
+    if isinstance(revisions, str):
+        revisions = [revisions]
+    new = script.generate_revision(
+        rev_id or new_rev_id(), message, head=tuple(revisions),
+        branch_labels=branch_label, **template_args,
+    )
+    return new
+
+
+def _print_revs(config: Any, revs: Any, verbose: bool, **fmt: Any) -> None:
+    for rev in revs:
+        config.print_stdout(rev.cmd_format(verbose, **fmt))
+
+
+@command
+def heads(config: Any, verbose: bool = False, resolve_dependencies: bool = False) -> None:
+    """Show current available heads in the script directory.
+
+    :param verbose: use more verbose output
+    :param resolve_dependencies: treat dependency versions as down revisions
+    """
+    script = ScriptDirectory.from_config(config)
+    if resolve_dependencies:
+        revs = script.get_revisions("heads")
+    else:
+        revs = script.get_revisions(script.get_heads())
+    _print_revs(config, revs, verbose, include_branches=True, tree_indicators=False)
+
+
+@command
+def branches(config: Any, verbose: bool = False) -> None:
+    """Show current branch points.
+
+    :param verbose: use more verbose output
+    """
+    script = ScriptDirectory.from_config(config)
+    for sc in script.walk_revisions():
+        if sc.is_branch_point:
+            children = (script.get_revision(rev) for rev in sorted(sc.nextrev))
+            config.print_stdout(
+                "%s\n%s\n",
+                sc.cmd_format(verbose, include_branches=True),
+                "\n".join(
+                    "%s -> %s" % (" " * len(str(sc.revision)),
+                                  child.cmd_format(False, include_branches=True,
+                                                   include_doc=verbose))
+                    for child in children
+                ),
+            )
+
+
+@command(options={
+    "graph": Opt(("--graph",), {"action": "store_true",
+                                "help": "draw the revision graph (like git log --graph)"}),
+    "format": Opt(("--format",), {"choices": ["text", "dot"], "default": None,
+                                  "help": "'dot' writes Graphviz DOT of the range"}),
+})
+def history(config: Any, rev_range: str | None = None, verbose: bool = False,
+            indicate_current: bool = False, graph: bool = False,
+            format: str | None = None) -> None:
+    """List changeset scripts in chronological order.
+
+    :param rev_range: revision range in the form [start]:[end]
+    :param verbose: use more verbose output
+    :param indicate_current: indicate the current revision
+    """
+    from .history import history_revisions, render_dot, render_graph
+
+    script = ScriptDirectory.from_config(config)
+    revs, current = history_revisions(config, script, rev_range, indicate_current)
+    if format == "dot":
+        config.print_stdout(render_dot(revs))
+        return
+    if graph:
+        for line in render_graph(revs, current):
+            config.print_stdout(line)
+        return
+    for sc in revs:
+        if indicate_current:
+            sc._db_current_indicator = sc.revision in current
+        config.print_stdout(sc.cmd_format(verbose=verbose, include_branches=True,
+                                          include_doc=True, include_parents=True))
+
+
+def _current_heads(config: Any, script: ScriptDirectory) -> tuple[str, ...]:
+    from .database import read_current_heads
+
+    return read_current_heads(config, script)
+
+
+@command
+def show(config: Any, rev: str) -> None:
+    """Show the revision(s) denoted by the given symbol.
+
+    :param rev: string revision target ('current' reads the database)
+    """
+    script = ScriptDirectory.from_config(config)
+    if rev == "current":
+        config.print_stdout("Current revision(s) for %s:", _masked_url(config))
+        revs = script.get_revisions(_current_heads(config, script))
+    else:
+        revs = script.get_revisions(rev)
+    for sc in revs:
+        config.print_stdout(sc.log_entry)
+
+
+def _masked_url(config: Any) -> str:
+    from ..config import mask_password
+
+    return mask_password(config.get_main_option("sqlalchemy.url") or "<no url>")
+
+
+@command
+def edit(config: Any, rev: str) -> None:
+    """Edit revision script(s) using $EDITOR.
+
+    :param rev: string revision target ('current' reads the database)
+    """
+    script = ScriptDirectory.from_config(config)
+    if rev == "current":
+        revs = script.get_revisions(_current_heads(config, script))
+        if not revs:
+            raise CommandError("No current revisions")
+    else:
+        revs = script.get_revisions(rev)
+        if not revs:
+            raise CommandError(f"No revision files indicated by symbol {rev!r}")
+    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
+    if not editor:
+        raise CommandError("No editor: set the EDITOR (or VISUAL) environment variable")
+    import shlex
+
+    for sc in revs:
+        try:
+            subprocess.run([*shlex.split(editor), sc.path], check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            raise CommandError(f"Error executing editor {editor!r}: {exc}") from exc

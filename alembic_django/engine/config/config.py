@@ -1,0 +1,280 @@
+"""``Config``: one merged view over alembic.ini, ``[tool.alembic]`` and a mapping.
+
+Precedence, highest first: the **mapping** (Django's ``settings.ALEMBIC[name]`` or a
+caller's dict) → the **ini** section chosen with ``-n/--name`` (with ``[DEFAULT]``
+inheritance) → **pyproject.toml** ``[tool.alembic]`` → built-in defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import warnings
+from argparse import Namespace
+from pathlib import PurePath
+from typing import Any, TextIO
+
+from ..errors import ConfigError
+from .sources import MISSING, IniSource, MappingSource, TomlSource
+
+DEFAULTS: dict[str, Any] = {
+    "file_template": "%(rev)s_%(slug)s",
+    "truncate_slug_length": 40,
+    "output_encoding": "utf-8",
+    "path_separator": None,
+}
+
+#: keys that hold lists of paths
+LIST_KEYS = ("version_locations", "prepend_sys_path")
+
+PATH_SEPARATORS = {
+    "os": os.pathsep,
+    ":": ":",
+    ";": ";",
+    "space": " ",
+    "newline": "\n",
+}
+
+_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
+
+
+def mask_password(value: str) -> str:
+    """Replace the password of any URL inside ``value`` with ``***``."""
+    return _URL_PASSWORD.sub(lambda m: m.group("head") + "***" + m.group("tail"), value)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return " ".join(_as_text(v) for v in value)
+    if isinstance(value, PurePath):
+        return str(value)
+    return str(value)
+
+
+class Config:
+    """Configuration for one migration environment (Alembic's ``Config`` surface)."""
+
+    def __init__(
+        self,
+        file_: str | os.PathLike | None = None,
+        ini_section: str = "alembic",
+        output_buffer: TextIO | None = None,
+        stdout: TextIO = sys.stdout,
+        cmd_opts: Namespace | None = None,
+        config_args: dict[str, Any] | None = None,
+        attributes: dict[str, Any] | None = None,
+        toml_file: str | os.PathLike | None = None,
+        mapping: dict[str, Any] | None = None,
+        mapping_origin: str = "mapping",
+    ) -> None:
+        self.config_file_name = os.fspath(file_) if file_ is not None else None
+        self.toml_file_name = os.fspath(toml_file) if toml_file is not None else None
+        self.config_ini_section = ini_section
+        self.output_buffer = output_buffer
+        self.stdout = stdout
+        self.cmd_opts = cmd_opts
+        self.config_args = dict(config_args or {})
+        self.attributes: dict[str, Any] = attributes if attributes is not None else {}
+        self._mapping = MappingSource(mapping, mapping_origin)
+        self._ini: IniSource | None = None
+        self._toml: TomlSource | None = None
+
+    # -- sources -------------------------------------------------------------
+    @property
+    def file_config(self):
+        """The ``configparser.ConfigParser`` of the ini file (empty when there is none)."""
+        return self.ini_source.parser
+
+    @property
+    def ini_source(self) -> IniSource:
+        if self._ini is None:
+            self._ini = IniSource(self.config_file_name, self.config_ini_section, self.config_args)
+        return self._ini
+
+    @property
+    def toml_source(self) -> TomlSource:
+        if self._toml is None:
+            self._toml = TomlSource(self.toml_file_name, self.config_args)
+        return self._toml
+
+    @property
+    def toml_alembic_config(self) -> dict[str, Any]:
+        return self.toml_source.data
+
+    def has_source(self) -> bool:
+        """True when at least one source holds this environment's section."""
+        return bool(
+            self._mapping.loaded
+            or (self.ini_source.loaded and self.ini_source.has_section())
+            or self.toml_source.loaded
+        )
+
+    def _lookup(self, name: str) -> tuple[Any, str]:
+        for source in (self._mapping, self.ini_source, self.toml_source):
+            value = source.get(name)
+            if value is not MISSING:
+                return value, source.origin(name)
+        if name in DEFAULTS and DEFAULTS[name] is not None:
+            return DEFAULTS[name], "default"
+        return MISSING, ""
+
+    def origin_of(self, name: str) -> str | None:
+        value, origin = self._lookup(name)
+        return None if value is MISSING else origin
+
+    # -- Alembic's public surface ----------------------------------------------
+    def get_main_option(self, name: str, default: str | None = None) -> str | None:
+        """The merged value of ``name`` as a string (mapping, then ini, then TOML)."""
+        for source in (self._mapping, self.ini_source):
+            value = source.get(name)
+            if value is not MISSING:
+                return _as_text(value)
+        value = self.toml_source.get(name)
+        if value is not MISSING and not isinstance(value, (dict, list)):
+            return _as_text(value)
+        return default
+
+    def set_main_option(self, name: str, value: str) -> None:
+        """Set an option in the main section (``%`` must be escaped as ``%%``)."""
+        self.set_section_option(self.config_ini_section, name, value)
+        self._mapping.data.pop(name, None)
+
+    def remove_main_option(self, name: str) -> None:
+        self.file_config.remove_option(self.config_ini_section, name)
+
+    def get_section(self, name: str, default: dict | None = None) -> dict[str, str] | None:
+        """A section as a dict; the main section is the merged view of all sources."""
+        if name == self.config_ini_section:
+            merged: dict[str, str] = {}
+            for key in self.toml_source.keys():
+                value = self.toml_source.get(key)
+                if not isinstance(value, (dict, list)):
+                    merged[key] = _as_text(value)
+            if self.ini_source.has_section(name):
+                for key in self.ini_source.keys(name):
+                    merged[key] = self.ini_source.get(key, name)
+            for key in self._mapping.keys():
+                merged[key] = _as_text(self._mapping.get(key))
+            if not merged and default is not None:
+                return default
+            return merged if (merged or self.has_source()) else default
+        if not self.ini_source.has_section(name):
+            return default
+        return {k: self.ini_source.get(k, name) for k in self.ini_source.keys(name)}
+
+    def get_section_option(self, section: str, name: str, default: str | None = None) -> str | None:
+        if not self.ini_source.has_section(section):
+            raise ConfigError(
+                f"No config file {self.config_file_name!r} found, or file has no '[{section}]' section"
+            )
+        value = self.ini_source.get(name, section)
+        return default if value is MISSING else value
+
+    def set_section_option(self, section: str, name: str, value: str) -> None:
+        parser = self.file_config
+        if not parser.has_section(section):
+            parser.add_section(section)
+        parser.set(section, name, value)
+
+    def get_alembic_option(self, name: str, default: Any = None) -> Any:
+        """The merged value of ``name``, typed as its source stores it."""
+        value, _ = self._lookup(name)
+        return default if value is MISSING else value
+
+    def get_alembic_boolean_option(self, name: str, default: bool = False) -> bool:
+        value, origin = self._lookup(name)
+        if value is MISSING:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text in ("true", "yes", "on", "1"):
+                return True
+            if text in ("false", "no", "off", "0", ""):
+                return False
+        raise ConfigError(f"{origin}: {name} must be true or false, not {value!r}")
+
+    def get_alembic_int_option(self, name: str, default: int | None = None) -> int | None:
+        value, origin = self._lookup(name)
+        if value is MISSING or value == "":
+            return default
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{origin}: {name} must be an integer, not {value!r}") from None
+
+    def _separator(self, name: str) -> str | None:
+        """The separator for list option ``name`` (None: legacy space/comma split)."""
+        value, origin = self._lookup("path_separator")
+        key = "path_separator"
+        if value is MISSING or value is None:
+            if name == "version_locations":
+                value, origin = self._lookup("version_path_separator")
+                key = "version_path_separator"
+            if value is MISSING or value is None:
+                return None
+        text = str(value)
+        if text not in PATH_SEPARATORS:
+            raise ConfigError(
+                f"{origin}: {key} has invalid value {text!r}; expected one of "
+                "os, ':', ';', space, newline"
+            )
+        return PATH_SEPARATORS[text]
+
+    def get_alembic_list_option(self, name: str) -> list[str]:
+        """A list option: TOML / mapping lists as given, ini strings split per path_separator."""
+        value, origin = self._lookup(name)
+        if value is MISSING or value is None:
+            return []
+        if isinstance(value, (list, tuple)):
+            return [os.fspath(v) if isinstance(v, PurePath) else str(v) for v in value]
+        if isinstance(value, PurePath):
+            return [os.fspath(value)]
+        text = str(value)
+        sep = self._separator(name)
+        if sep is None:
+            parts = re.split(r", *|(?: +)", text)
+            if len(parts) > 1:
+                warnings.warn(
+                    f"{origin}: no path_separator is set; splitting {name} on spaces and "
+                    "commas (set path_separator = os in the ini to silence this)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+        elif sep == "\n":
+            parts = text.splitlines()
+        else:
+            parts = text.split(sep)
+        return [p.strip() for p in parts if p.strip()]
+
+    def print_stdout(self, text: str, *arg: Any) -> None:
+        """Write a line of command output unless ``-q/--quiet`` was given."""
+        if getattr(self.cmd_opts, "quiet", False):
+            return
+        out = (text % arg) if arg else text
+        self.stdout.write(out + "\n")
+
+    def get_template_directory(self) -> str:
+        """The directory holding the environment templates shipped with the package."""
+        return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
+
+    # -- for the ``config`` command ------------------------------------------------
+    def effective_options(self) -> list[tuple[str, Any, str]]:
+        """Every effective key, its value and where it came from, sorted by key."""
+        keys: dict[str, None] = {}
+        for source_keys in (self._mapping.keys(), self.ini_source.keys(), self.toml_source.keys()):
+            for key in source_keys:
+                keys.setdefault(key, None)
+        for key, value in DEFAULTS.items():
+            if value is not None:
+                keys.setdefault(key, None)
+        rows = []
+        for key in sorted(keys):
+            value, origin = self._lookup(key)
+            if value is not MISSING:
+                rows.append((key, value, origin))
+        return rows

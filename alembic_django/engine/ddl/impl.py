@@ -1,0 +1,399 @@
+"""DefaultImpl: turns DDL operations into SQL, online (a connection) or offline (a buffer).
+
+Mirrors Alembic's ``alembic.ddl.impl.DefaultImpl``.  Each dialect subclass sets
+``__dialect__`` and is registered automatically; :meth:`DefaultImpl.get_by_dialect`
+returns the class for a SQLAlchemy dialect.  The SQL is built with SQLAlchemy 2's
+own DDL constructs and compiler (types, defaults, quoting), so offline output uses
+the target dialect's exact spelling.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, ClassVar, Optional
+
+import sqlalchemy as sa
+from sqlalchemy import schema as sa_schema
+from sqlalchemy.engine.mock import MockConnection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import BindParameter, ClauseElement, TextClause
+
+from ..errors import CommandError
+
+
+class AlterDDL(sa_schema.ExecutableDDLElement):
+    """A DDL statement whose text is produced by ``render(compiler)`` at compile time.
+
+    Rendering at compile time gives access to the target dialect's compiler
+    (identifier quoting, type names, default rendering) both online and offline.
+    """
+
+    inherit_cache = False
+
+    def __init__(self, render: Callable[[Any], str]) -> None:
+        self.render = render
+
+
+@compiles(AlterDDL)
+def _compile_alter_ddl(element: AlterDDL, compiler: Any, **kw: Any) -> str:
+    return element.render(compiler)
+
+
+class _literal_bindparam(BindParameter):
+    """A bound value that is always rendered inline (``op.inline_literal``)."""
+
+    inherit_cache = True
+
+
+@compiles(_literal_bindparam)
+def _render_literal_bindparam(element: Any, compiler: Any, **kw: Any) -> str:
+    return compiler.render_literal_bindparam(element, **kw)
+
+
+def inline_literal(value: Any, type_: Any = None) -> _literal_bindparam:
+    """A literal value rendered inline in the SQL, online and offline."""
+    return _literal_bindparam(None, value, type_=type_)
+
+
+# -- rendering helpers (run inside a compiler) -------------------------------------
+
+
+def format_table(compiler: Any, name: str, schema: Optional[str]) -> str:
+    prep = compiler.preparer
+    quoted = prep.quote(name)
+    if schema:
+        return f"{prep.quote_schema(schema)}.{quoted}"
+    return quoted
+
+
+def format_column(compiler: Any, name: str) -> str:
+    return compiler.preparer.quote(name)
+
+
+def format_type(compiler: Any, type_: Any) -> str:
+    type_ = sa.types.to_instance(type_)
+    return compiler.dialect.type_compiler_instance.process(type_)
+
+
+def format_server_default(compiler: Any, default: Any, type_: Any = None) -> Optional[str]:
+    """Render a server default (str, text(), DefaultClause) as SQL; None for no default."""
+    if default is None or default is False:
+        return None
+    if isinstance(default, sa_schema.DefaultClause):
+        default = default.arg
+    col = sa.Column("x", sa.types.to_instance(type_) if type_ is not None else sa.types.NULLTYPE,
+                    server_default=default)
+    return compiler.get_column_default_string(col)
+
+
+def format_literal(compiler: Any, value: str) -> str:
+    return compiler.sql_compiler.render_literal_value(value, sa.String())
+
+
+def alter_table(compiler: Any, name: str, schema: Optional[str]) -> str:
+    return f"ALTER TABLE {format_table(compiler, name, schema)}"
+
+
+def batch_required(op: str, table_name: str, what: str) -> CommandError:
+    return CommandError(
+        f"{op} on table {table_name!r}: SQLite cannot {what} with ALTER TABLE; "
+        f"use batch mode (op.batch_alter_table({table_name!r}))"
+    )
+
+
+class DefaultImpl:
+    """Emits DDL for one dialect, to a connection (online) or a buffer (offline)."""
+
+    __dialect__: ClassVar[str] = "default"
+    _registry: ClassVar[dict[str, type["DefaultImpl"]]] = {}
+
+    transactional_ddl: bool = False
+    command_terminator: str = ";"
+    # add_column renders a column's FOREIGN KEY inline (REFERENCES) unless told otherwise
+    inline_references_default: bool = False
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        names = cls.__dict__.get("__dialect__")
+        if names:
+            for name in names.split():
+                DefaultImpl._registry[name] = cls
+
+    @classmethod
+    def get_by_dialect(cls, dialect: Any) -> type["DefaultImpl"]:
+        from . import mysql, postgresql, sqlite  # noqa: F401  (register the dialect impls)
+
+        return cls._registry.get(dialect.name, DefaultImpl)
+
+    def __init__(
+        self,
+        dialect: Any,
+        connection: Any,
+        as_sql: bool,
+        transactional_ddl: Optional[bool],
+        output_buffer: Any,
+        context_opts: Optional[dict] = None,
+    ) -> None:
+        self.dialect = dialect
+        self.connection = connection
+        self.as_sql = as_sql
+        self.output_buffer = output_buffer
+        self.context_opts = dict(context_opts or {})
+        # offline output renders every value inline (Alembic's literal_binds)
+        self.literal_binds = bool(as_sql)
+        if transactional_ddl is not None:
+            self.transactional_ddl = transactional_ddl
+        self.memo: dict = {}
+        if self.context_opts.get("literal_binds") and not as_sql:
+            raise CommandError("literal_binds=True can only be used in offline (--sql) mode")
+
+    # -- plumbing -----------------------------------------------------------------
+
+    @property
+    def bind(self) -> Any:
+        return self.connection
+
+    @property
+    def ddl_bind(self) -> Any:
+        """A connection for SQLAlchemy DDL events (PostgreSQL ENUM create/drop).
+
+        Offline this is a mock connection whose statements go to ``_exec``.
+        """
+        if not self.as_sql:
+            return self.connection
+        return MockConnection(self.dialect, lambda construct, *a, **k: self._exec(construct))
+
+    def static_output(self, text: str) -> None:
+        self.output_buffer.write(text + "\n\n")
+        if hasattr(self.output_buffer, "flush"):
+            self.output_buffer.flush()
+
+    def emit_begin(self) -> None:
+        self.static_output("BEGIN" + self.command_terminator)
+
+    def emit_commit(self) -> None:
+        self.static_output("COMMIT" + self.command_terminator)
+
+    def requires_recreate_in_batch(self, batch_op: Any) -> bool:
+        """Whether a batch block must use "move and copy" (only SQLite says yes)."""
+        return False
+
+    def prep_table_for_batch(self, batch_impl: Any, table: Any) -> None:
+        """Hook run on the reflected table before a batch recreate."""
+
+    def _exec(
+        self,
+        construct: Any,
+        execution_options: Optional[dict] = None,
+        multiparams: Any = None,
+        params: Optional[dict] = None,
+    ) -> Any:
+        if isinstance(construct, str):
+            construct = sa.text(construct)
+        if self.as_sql:
+            if multiparams or params:
+                raise CommandError("SQL parameters are not allowed in offline (--sql) mode")
+            if self.literal_binds and not isinstance(construct, sa_schema.ExecutableDDLElement):
+                compiled = construct.compile(
+                    dialect=self.dialect,
+                    compile_kwargs={"literal_binds": True, "include_table": False},
+                )
+            else:
+                compiled = construct.compile(dialect=self.dialect)
+            text = str(compiled).replace("\t", "    ").strip()
+            self.static_output(text + self.command_terminator)
+            return None
+        conn = self.connection
+        if execution_options:
+            conn = conn.execution_options(**execution_options)
+        if multiparams:
+            return conn.execute(construct, multiparams)
+        return conn.execute(construct, params or {})
+
+    def execute(self, sql: Any, execution_options: Optional[dict] = None) -> Any:
+        return self._exec(sql, execution_options)
+
+    def _alter(self, render: Callable[[Any], str]) -> None:
+        self._exec(AlterDDL(render))
+
+    # -- tables -------------------------------------------------------------------
+
+    def create_table(self, table: sa.Table, if_not_exists: Optional[bool] = None) -> None:
+        bind = self.ddl_bind
+        table.dispatch.before_create(table, bind, checkfirst=False, _ddl_runner=self)
+        self._exec(sa_schema.CreateTable(table, if_not_exists=bool(if_not_exists)))
+        table.dispatch.after_create(table, bind, checkfirst=False, _ddl_runner=self)
+        for index in table.indexes:
+            self._exec(sa_schema.CreateIndex(index, if_not_exists=bool(if_not_exists)))
+        if self.dialect.supports_comments and not self.dialect.inline_comments:
+            if table.comment:
+                self.create_table_comment(table)
+            for column in table.columns:
+                if column.comment:
+                    self.create_column_comment(column)
+
+    def drop_table(self, table: sa.Table, if_exists: Optional[bool] = None) -> None:
+        bind = self.ddl_bind
+        table.dispatch.before_drop(table, bind, checkfirst=False, _ddl_runner=self)
+        self._exec(sa_schema.DropTable(table, if_exists=bool(if_exists)))
+        table.dispatch.after_drop(table, bind, checkfirst=False, _ddl_runner=self)
+
+    def rename_table(self, old_table_name: str, new_table_name: str,
+                     schema: Optional[str] = None) -> None:
+        self._alter(lambda c: f"{alter_table(c, old_table_name, schema)} RENAME TO "
+                              f"{format_table(c, new_table_name, None)}")
+
+    def create_table_comment(self, table: sa.Table) -> None:
+        if self.dialect.supports_comments:
+            self._exec(sa_schema.SetTableComment(table))
+
+    def drop_table_comment(self, table: sa.Table) -> None:
+        if self.dialect.supports_comments:
+            self._exec(sa_schema.DropTableComment(table))
+
+    def create_column_comment(self, column: sa.Column) -> None:
+        if self.dialect.supports_comments:
+            self._exec(sa_schema.SetColumnComment(column))
+
+    # -- columns ------------------------------------------------------------------
+
+    def _column_spec(self, compiler: Any, column: sa.Column, inline_references: bool,
+                     inline_primary_key: bool) -> str:
+        spec = compiler.get_column_specification(column)
+        if inline_primary_key and column.primary_key:
+            spec += " PRIMARY KEY"
+        if inline_references:
+            for fk in column.foreign_keys:
+                target = fk.column
+                spec += (f" REFERENCES {format_table(compiler, target.table.name, target.table.schema)}"
+                         f" ({format_column(compiler, target.name)})")
+                if fk.ondelete:
+                    spec += f" ON DELETE {fk.ondelete}"
+                if fk.onupdate:
+                    spec += f" ON UPDATE {fk.onupdate}"
+        return spec
+
+    def add_column(
+        self,
+        table_name: str,
+        column: sa.Column,
+        schema: Optional[str] = None,
+        if_not_exists: Optional[bool] = None,
+        inline_references: Optional[bool] = None,
+        inline_primary_key: Optional[bool] = None,
+    ) -> None:
+        inline_refs = bool(inline_references)
+        inline_pk = bool(inline_primary_key)
+
+        def render(c: Any) -> str:
+            ine = "IF NOT EXISTS " if if_not_exists else ""
+            return (f"{alter_table(c, table_name, schema)} ADD COLUMN {ine}"
+                    f"{self._column_spec(c, column, inline_refs, inline_pk)}")
+
+        self._alter(render)
+
+    def drop_column(self, table_name: str, column: sa.Column, schema: Optional[str] = None,
+                    if_exists: Optional[bool] = None, **kw: Any) -> None:
+        name = column if isinstance(column, str) else column.name
+        ie = "IF EXISTS " if if_exists else ""
+        self._alter(lambda c: f"{alter_table(c, table_name, schema)} DROP COLUMN {ie}"
+                              f"{format_column(c, name)}")
+
+    def alter_column(
+        self,
+        table_name: str,
+        column_name: str,
+        nullable: Optional[bool] = None,
+        server_default: Any = False,
+        name: Optional[str] = None,
+        type_: Any = None,
+        schema: Optional[str] = None,
+        autoincrement: Optional[bool] = None,
+        comment: Any = False,
+        existing_comment: Optional[str] = None,
+        existing_type: Any = None,
+        existing_server_default: Any = None,
+        existing_nullable: Optional[bool] = None,
+        existing_autoincrement: Optional[bool] = None,
+        **kw: Any,
+    ) -> None:
+        """Generic ANSI-style ALTER COLUMN; one statement per change, rename last."""
+        alt = lambda c: f"{alter_table(c, table_name, schema)} ALTER COLUMN {format_column(c, column_name)}"  # noqa: E731
+        if nullable is not None:
+            self._alter(lambda c: f"{alt(c)} {'DROP' if nullable else 'SET'} NOT NULL")
+        if server_default is not False:
+            self._alter(lambda c: self._render_set_default(
+                alt(c), c, server_default, type_ if type_ is not None else existing_type))
+        if type_ is not None:
+            self._alter(lambda c: f"{alt(c)} TYPE {format_type(c, type_)}")
+        if comment is not False:
+            self._column_comment(table_name, column_name, comment, schema,
+                                 type_ if type_ is not None else existing_type)
+        if name is not None:
+            self._alter(lambda c: f"{alter_table(c, table_name, schema)} RENAME COLUMN "
+                                  f"{format_column(c, column_name)} TO {format_column(c, name)}")
+
+    def _render_set_default(self, prefix: str, compiler: Any, default: Any, type_: Any) -> str:
+        rendered = format_server_default(compiler, default, type_)
+        if rendered is None:
+            return f"{prefix} DROP DEFAULT"
+        return f"{prefix} SET DEFAULT {rendered}"
+
+    def _column_comment(self, table_name: str, column_name: str, comment: Optional[str],
+                        schema: Optional[str], type_: Any) -> None:
+        if not self.dialect.supports_comments:
+            return
+        col = sa.Column(column_name, type_ if type_ is not None else sa.types.NULLTYPE,
+                        comment=comment)
+        sa.Table(table_name, sa.MetaData(), col, schema=schema)
+        self.create_column_comment(col)
+
+    # -- indexes and constraints --------------------------------------------------
+
+    def create_index(self, index: sa.Index, **kw: Any) -> None:
+        self._exec(sa_schema.CreateIndex(index, if_not_exists=bool(kw.get("if_not_exists"))))
+
+    def drop_index(self, index: sa.Index, **kw: Any) -> None:
+        self._exec(sa_schema.DropIndex(index, if_exists=bool(kw.get("if_exists"))))
+
+    def add_constraint(self, const: Any) -> None:
+        if const._create_rule is None or const._create_rule(self):
+            self._exec(sa_schema.AddConstraint(const))
+
+    def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
+        if if_exists:
+            self._exec(sa_schema.DropConstraint(const, if_exists=True))
+        else:
+            self._exec(sa_schema.DropConstraint(const))
+
+    # -- data ---------------------------------------------------------------------
+
+    def bulk_insert(self, table: Any, rows: list, multiinsert: bool = True) -> None:
+        if not isinstance(rows, list):
+            raise CommandError(f"bulk_insert into {getattr(table, 'name', table)!r}: "
+                               "rows must be a list of dictionaries")
+        if rows and not isinstance(rows[0], dict):
+            raise CommandError(f"bulk_insert into {getattr(table, 'name', table)!r}: "
+                               "rows must be a list of dictionaries")
+        if self.as_sql:
+            for row in rows:
+                values = {
+                    k: v if isinstance(v, _literal_bindparam)
+                    else _literal_bindparam(k, v, type_=table.c[k].type)
+                    for k, v in row.items()
+                }
+                self._exec(table.insert().inline().values(**values))
+        elif rows:
+            if multiinsert:
+                self._exec(table.insert().inline(), multiparams=rows)
+            else:
+                for row in rows:
+                    self._exec(table.insert().inline().values(**row))
+
+    def render_ddl_sql_expr(self, expr: ClauseElement, is_server_default: bool = False,
+                            **kw: Any) -> str:
+        compile_kw = {"literal_binds": True, "include_table": False}
+        return str(expr.compile(dialect=self.dialect, compile_kwargs=compile_kw))
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, TextClause)

@@ -1,0 +1,75 @@
+"""SQLite: ALTER TABLE can add, drop and rename columns only; the rest needs batch mode."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ClauseElement
+
+from .impl import DefaultImpl, alter_table, batch_required, format_column
+
+_CONSTRAINT_DIRECTIVE = {
+    "ForeignKeyConstraint": "create_foreign_key",
+    "UniqueConstraint": "create_unique_constraint",
+    "CheckConstraint": "create_check_constraint",
+    "PrimaryKeyConstraint": "create_primary_key",
+}
+
+
+class SQLiteImpl(DefaultImpl):
+    __dialect__ = "sqlite"
+    transactional_ddl = False
+    inline_references_default = True
+
+    def requires_recreate_in_batch(self, batch_op: Any) -> bool:
+        """Everything but add_column (with a constant default) and indexes recreates."""
+        for opname, args, kw in batch_op.batch:
+            if opname == "add_column":
+                col = args[1]
+                default = col.server_default
+                if isinstance(default, sa.schema.DefaultClause) and isinstance(
+                        default.arg, ClauseElement):
+                    return True
+                if default is not None and getattr(default, "persisted", None) is not None:
+                    return True
+                if col.primary_key or col.unique:
+                    return True
+            elif opname not in ("create_index", "drop_index"):
+                return True
+        return False
+
+    def add_constraint(self, const: Any) -> None:
+        if const._create_rule is not None and not const._create_rule(self):
+            return
+        directive = _CONSTRAINT_DIRECTIVE.get(type(const).__name__, "add_constraint")
+        raise batch_required(directive, const.table.name, "add a constraint")
+
+    def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
+        raise batch_required("drop_constraint", const.table.name, "drop a constraint")
+
+    def alter_column(  # type: ignore[override]
+        self,
+        table_name: str,
+        column_name: str,
+        nullable: Optional[bool] = None,
+        server_default: Any = False,
+        name: Optional[str] = None,
+        type_: Any = None,
+        schema: Optional[str] = None,
+        autoincrement: Optional[bool] = None,
+        **kw: Any,
+    ) -> None:
+        changes = [what for what, changed in (
+            ("nullability", nullable is not None),
+            ("server default", server_default is not False),
+            ("type", type_ is not None or kw.get("postgresql_using") is not None),
+            ("autoincrement", autoincrement is not None),
+        ) if changed]
+        if changes:
+            raise batch_required("alter_column", table_name,
+                                 f"change a column's {' and '.join(changes)}")
+        # comments are not stored by SQLite; a rename is the only change left
+        if name is not None:
+            self._alter(lambda c: f"{alter_table(c, table_name, schema)} RENAME COLUMN "
+                                  f"{format_column(c, column_name)} TO {format_column(c, name)}")

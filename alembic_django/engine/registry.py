@@ -1,0 +1,175 @@
+"""The command registry: one declaration per command feeds every command line.
+
+A verb is a plain function ``fn(config, positional, ..., option=default, ...)``
+decorated with :func:`command`.  Its signature and docstring become the
+arguments and help text of ``alembic-django <cmd>`` and ``manage.py alembic <cmd>``:
+parameters without a default are positionals, parameters with a default are
+options spelled the way Alembic spells them (the shared table below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Opt:
+    """How one parameter appears on the command line."""
+
+    flags: tuple[str, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def _o(*flags: str, **kwargs: Any) -> Opt:
+    return Opt(flags, kwargs)
+
+
+#: Alembic's spellings of the shared options.
+OPTIONS: dict[str, Opt] = {
+    "message": _o("-m", "--message", type=str),
+    "autogenerate": _o("--autogenerate", action="store_true"),
+    "sql": _o("--sql", action="store_true"),
+    "head": _o("--head", type=str),
+    "splice": _o("--splice", action="store_true"),
+    "branch_label": _o("--branch-label", type=str),
+    "version_path": _o("--version-path", type=str),
+    "rev_id": _o("--rev-id", type=str),
+    "depends_on": _o("--depends-on", action="append"),
+    "tag": _o("--tag", type=str),
+    "rev_range": _o("-r", "--rev-range", type=str),
+    "verbose": _o("-v", "--verbose", action="store_true"),
+    "indicate_current": _o("-i", "--indicate-current", action="store_true"),
+    "resolve_dependencies": _o("--resolve-dependencies", action="store_true"),
+    "purge": _o("--purge", action="store_true"),
+    "template": _o("-t", "--template", type=str),
+    "package": _o("--package", action="store_true"),
+    "check_heads": _o("-c", "--check-heads", action="store_true"),
+}
+
+_PARAM_DOC = re.compile(r":param (\w+):\s*(.+?)(?=\n\s*:param |\n\s*\n|\Z)", re.S)
+
+
+@dataclass
+class Command:
+    """A registered verb."""
+
+    name: str
+    fn: Callable[..., Any]
+    help: str
+    description: str
+    positionals: list[tuple[str, bool]]  # (name, variadic)
+    options: dict[str, Opt]
+    param_help: dict[str, str]
+    needs_config: bool = True
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        for name, variadic in self.positionals:
+            parser.add_argument(
+                name,
+                nargs="+" if variadic else None,
+                help=self.param_help.get(name),
+            )
+        for name, opt in self.options.items():
+            kwargs = dict(opt.kwargs)
+            kwargs.setdefault("help", self.param_help.get(name))
+            kwargs["dest"] = name
+            parser.add_argument(*opt.flags, **kwargs)
+
+    def run(self, config: Any, namespace: argparse.Namespace) -> Any:
+        args = [getattr(namespace, name) for name, _ in self.positionals]
+        kwargs = {name: getattr(namespace, name) for name in self.options}
+        kwargs = {k: v for k, v in kwargs.items() if v is not None}
+        return self.fn(config, *args, **kwargs)
+
+
+_REGISTRY: dict[str, Command] = {}
+
+
+def command(
+    fn: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    options: dict[str, Opt] | None = None,
+    needs_config: bool = True,
+) -> Any:
+    """Register ``fn`` as a command (usable bare or with keyword arguments)."""
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        doc = inspect.getdoc(func) or ""
+        summary = doc.split("\n\n", 1)[0].strip()
+        description = doc.split(":param", 1)[0].strip()
+        param_help = {m.group(1): " ".join(m.group(2).split()) for m in _PARAM_DOC.finditer(doc)}
+        positionals: list[tuple[str, bool]] = []
+        opts: dict[str, Opt] = {}
+        params = list(inspect.signature(func).parameters.values())[1:]
+        for p in params:
+            if p.kind is inspect.Parameter.VAR_KEYWORD:
+                continue
+            if p.default is inspect.Parameter.empty:
+                variadic = "list" in str(p.annotation)
+                positionals.append((p.name, variadic))
+            elif options and p.name in options:
+                opts[p.name] = options[p.name]
+            elif p.name in OPTIONS:
+                opts[p.name] = OPTIONS[p.name]
+            # parameters absent from both tables are API-only keywords
+        cmd = Command(
+            name=name or func.__name__,
+            fn=func,
+            help=summary,
+            description=description,
+            positionals=positionals,
+            options=opts,
+            param_help=param_help,
+            needs_config=needs_config,
+        )
+        _REGISTRY[cmd.name] = cmd
+        return func
+
+    if fn is not None:
+        return register(fn)
+    return register
+
+
+def commands() -> dict[str, Command]:
+    """Every registered command, by name (imports the verb modules on first use)."""
+    from . import commands as _verbs  # noqa: F401  (registers on import)
+
+    return dict(_REGISTRY)
+
+
+def add_global_arguments(parser: argparse.ArgumentParser, *, django: bool = False) -> None:
+    """The options every command line takes before the command name."""
+    if not django:
+        parser.add_argument(
+            "-c", "--config", action="append", dest="config", default=None,
+            help="Alternate config file; may be given once for an ini file and once for "
+            "a pyproject.toml (default: $ALEMBIC_CONFIG or alembic.ini, and pyproject.toml)",
+        )
+        parser.add_argument(
+            "-q", "--quiet", action="store_true", help="Do not log to std output."
+        )
+    parser.add_argument(
+        "-n", "--name", default=None,
+        help="Name of section in .ini file to use for Alembic config (default: alembic)"
+        + ("; with Django, the key of settings.ALEMBIC" if django else ""),
+    )
+    parser.add_argument(
+        "-x", action="append", dest="x", default=None,
+        help="Additional arguments consumed by custom env.py scripts, e.g. -x setting1=somesetting",
+    )
+    parser.add_argument(
+        "--raiseerr", action="store_true", help="Raise a full stack trace on error"
+    )
+
+
+def add_subcommands(parser: argparse.ArgumentParser, **subparser_kwargs: Any) -> None:
+    """Add one subparser per registered command to ``parser``."""
+    sub = parser.add_subparsers(dest="cmd", metavar="<command>", **subparser_kwargs)
+    for cmd in commands().values():
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+        cmd.add_arguments(p)

@@ -1,0 +1,418 @@
+"""``MigrationContext``: runs planned steps against one connection (or offline buffer).
+
+Transaction rules:
+
+* PostgreSQL (transactional DDL): one transaction for the whole run, or one per
+  migration with ``transaction_per_migration``.
+* SQLite: made really transactional.  pysqlite does not start a transaction
+  before DDL, so when ours begins we emit ``BEGIN`` (``BEGIN IMMEDIATE`` when the
+  migration lock is on) if the DBAPI connection is not in one already.
+* MySQL / MariaDB: DDL commits by itself, so each migration and its version-table
+  change get their own transaction; a failure names the step and where the
+  database now stands.
+* A connection that is already inside a caller's transaction is left alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from typing import Any, Iterator
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, make_url
+
+from ..errors import CommandError, MigrationError
+from .lock import MigrationLock
+from .version_table import VersionTable
+
+log = logging.getLogger("alembic_django.runtime.migration")
+
+
+class MigrationInfo:
+    """What ``on_version_apply`` callbacks receive as ``step``."""
+
+    def __init__(self, step: Any, heads_before: tuple, heads_after: tuple) -> None:
+        rev = getattr(step, "revision", None)
+        self.is_upgrade = bool(getattr(step, "is_upgrade", True))
+        self.is_stamp = isinstance(step, StampStep)
+        self.is_migration = not self.is_stamp
+        self.up_revision = rev if self.is_migration else None
+        self.up_revision_id = rev.revision if rev is not None else None
+        self.up_revision_ids = (self.up_revision_id,) if self.up_revision_id else ()
+        self.down_revision_ids = tuple(rev._versioned_down_revisions) if rev is not None else ()
+        self.source_revision_ids = tuple(heads_before)
+        self.destination_revision_ids = tuple(heads_after)
+
+    def __repr__(self) -> str:
+        return (f"MigrationInfo(is_upgrade={self.is_upgrade}, up={self.up_revision_id}, "
+                f"down={self.down_revision_ids})")
+
+
+class StampStep:
+    """A version-table change with no migration code (``stamp``)."""
+
+    def __init__(self, changes: list[tuple], from_revs: tuple, to_revs: tuple,
+                 is_upgrade: bool = True) -> None:
+        self.changes = changes
+        self.from_revs = from_revs
+        self.to_revs = to_revs
+        self.is_upgrade = is_upgrade
+        self.revision = None
+
+    def version_changes(self, heads: Any) -> list[tuple]:
+        return list(self.changes)
+
+    @property
+    def short_log(self) -> str:
+        return "stamp_revision %s -> %s" % (", ".join(self.from_revs), ", ".join(self.to_revs))
+
+    def __str__(self) -> str:
+        return self.short_log
+
+
+def step_short_log(step: Any) -> str:
+    if isinstance(step, StampStep):
+        return step.short_log
+    rev = step.revision
+    down = ", ".join(rev._versioned_down_revisions)
+    if step.is_upgrade:
+        return "upgrade %s -> %s" % (down, rev.revision)
+    return "downgrade %s -> %s" % (rev.revision, down)
+
+
+def step_log(step: Any) -> str:
+    if isinstance(step, StampStep):
+        return step.short_log
+    return "%s, %s" % (step_short_log(step), step.revision.doc)
+
+
+class MigrationContext:
+    """Alembic's ``MigrationContext``: the database side of one migration run."""
+
+    def __init__(self, dialect: Any, connection: Any, opts: dict[str, Any],
+                 environment_context: Any = None) -> None:
+        from ..ddl.impl import DefaultImpl
+
+        self.environment_context = environment_context
+        self.opts = opts
+        self.dialect = dialect
+        self.connection = connection
+        self.as_sql = bool(opts.get("as_sql", False))
+        self.script = environment_context.script if environment_context is not None else None
+        self._migrations_fn = opts.get("fn")
+        self.purge = bool(opts.get("purge", False))
+        self.output_buffer = opts.get("output_buffer") or sys.stdout
+        self._user_compare_type = opts.get("compare_type", True)
+        self._user_compare_server_default = opts.get("compare_server_default", False)
+        self.version_table_name = opts.get("version_table", "alembic_version")
+        self.version_table_schema = opts.get("version_table_schema")
+        self._version = VersionTable(self.version_table_name, self.version_table_schema,
+                                     opts.get("version_table_pk", True))
+        self._start_from_rev = opts.get("starting_rev")
+        self._transaction_per_migration = bool(opts.get("transaction_per_migration", False))
+        self.on_version_apply_callbacks = list(opts.get("on_version_apply") or ())
+        self._in_external_transaction = bool(
+            connection is not None and connection.in_transaction()
+        )
+        transactional_ddl = opts.get("transactional_ddl")
+        impl_cls = DefaultImpl.get_by_dialect(dialect)
+        if transactional_ddl is None and dialect.name == "sqlite" and not self.as_sql:
+            transactional_ddl = True  # we make pysqlite really transactional
+        self.impl = impl_cls(dialect, connection, self.as_sql, transactional_ddl,
+                             self.output_buffer, opts)
+        self._transaction: Any = None
+        self._lock: MigrationLock | None = None
+        self._progress = opts.get("progress")
+        log.info("Context impl %s.", type(self.impl).__name__)
+        if self.as_sql:
+            log.info("Generating static SQL")
+        log.info("Will assume %s DDL.",
+                 "transactional" if self.impl.transactional_ddl else "non-transactional")
+
+    # -- construction --------------------------------------------------------------
+    @classmethod
+    def configure(cls, connection: Any = None, url: Any = None, dialect_name: str | None = None,
+                  dialect: Any = None, environment_context: Any = None,
+                  dialect_opts: dict | None = None, opts: dict | None = None) -> "MigrationContext":
+        opts = dict(opts or {})
+        dialect_opts = dict(dialect_opts or {})
+        if connection is not None:
+            if not hasattr(connection, "dialect") or not hasattr(connection, "in_transaction"):
+                raise CommandError(
+                    f"'connection' argument to configure() is expected to be a sqlalchemy.engine."
+                    f"Connection instance, got {connection!r}"
+                )
+            dialect = connection.dialect
+        elif url is not None:
+            try:
+                url_obj = make_url(url) if not isinstance(url, URL) else url
+                dialect = url_obj.get_dialect(**dialect_opts)(**dialect_opts)
+            except Exception as exc:
+                from ..config import mask_password
+
+                raise CommandError(
+                    f"Could not use database URL {mask_password(str(url))}: {exc}"
+                ) from None
+        elif dialect_name:
+            url_obj = make_url(f"{dialect_name}://")
+            dialect = url_obj.get_dialect()(**dialect_opts)
+        elif dialect is None:
+            raise CommandError("Connection, url, or dialect_name is required.")
+        return cls(dialect, connection, opts, environment_context)
+
+    # -- reading -------------------------------------------------------------------
+    @property
+    def bind(self) -> Any:
+        return self.connection
+
+    @property
+    def config(self) -> Any:
+        return self.environment_context.config if self.environment_context else None
+
+    def get_current_revision(self) -> str | None:
+        heads = self.get_current_heads()
+        if len(heads) == 0:
+            return None
+        if len(heads) > 1:
+            raise CommandError(
+                "Version table '%s' has more than one head present; please use "
+                "get_current_heads()" % self.version_table_name
+            )
+        return heads[0]
+
+    def get_current_heads(self) -> tuple[str, ...]:
+        """The revisions in the version table (offline: the ``start`` of ``start:end``)."""
+        if self.as_sql:
+            start = self._start_from_rev
+            if not start:
+                return ()
+            if isinstance(start, str):
+                start = [start]
+            if self.script is not None:
+                resolved = []
+                for s in start:
+                    if s == "base":
+                        continue
+                    resolved.extend(r.revision for r in self.script.get_revisions(s))
+                return tuple(resolved)
+            return tuple(s for s in start if s != "base")
+        if self.connection is None:
+            raise CommandError("Can't read the version table without a connection")
+        return self._version.heads(self.connection)
+
+    def _ensure_version_table(self) -> None:
+        if self.as_sql:
+            return
+        if not self._version.exists(self.connection):
+            self._version.create(self.impl)
+
+    def stamp(self, script_directory: Any, revision: str) -> None:
+        """Stamp the version table with ``revision`` (no migrations run)."""
+        from ..script import plan
+
+        heads = self.get_current_heads()
+        with self.begin_transaction():
+            changes = plan.stamp_changes(script_directory.revision_map, heads, [revision])
+            self._ensure_version_table()
+            for change in changes:
+                self._version.apply(self.impl, change, self.as_sql)
+
+    # -- transactions --------------------------------------------------------------
+    def _dbapi_in_transaction(self) -> bool:
+        raw = self.connection.connection.dbapi_connection
+        return bool(getattr(raw, "in_transaction", True))
+
+    @contextlib.contextmanager
+    def _real_transaction(self) -> Iterator[None]:
+        conn = self.connection
+        if conn.in_transaction():
+            conn.commit()  # close SQLAlchemy's autobegun read transaction first
+        trans = conn.begin()
+        if self.dialect.name == "sqlite" and not self._dbapi_in_transaction():
+            if self._lock_enabled():
+                ms = int(float(self.opts.get("migration_lock_timeout", 60)) * 1000)
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+        try:
+            yield
+        except BaseException:
+            if trans.is_active:
+                trans.rollback()
+            raise
+        else:
+            if trans.is_active:
+                trans.commit()
+
+    def begin_transaction(self, _per_migration: bool = False) -> Any:
+        """The transaction block env.py wraps ``run_migrations()`` in (Alembic's rules)."""
+        if self._in_external_transaction:
+            return contextlib.nullcontext()
+        if self.impl.transactional_ddl:
+            transaction_now = _per_migration == self._transaction_per_migration
+        else:
+            transaction_now = _per_migration is True
+        if not transaction_now:
+            return contextlib.nullcontext()
+        if not self.impl.transactional_ddl:
+            if self.as_sql:
+                return contextlib.nullcontext()
+            return self._real_transaction()
+        if self.as_sql:
+            return self._offline_transaction()
+        return self._real_transaction()
+
+    @contextlib.contextmanager
+    def _offline_transaction(self) -> Iterator[None]:
+        self.impl.emit_begin()
+        yield
+        self.impl.emit_commit()
+
+    @contextlib.contextmanager
+    def autocommit_block(self) -> Iterator[None]:
+        """Run the enclosed statements outside any transaction (AUTOCOMMIT)."""
+        if self.as_sql:
+            if self.impl.transactional_ddl:
+                self.impl.emit_commit()
+            yield
+            if self.impl.transactional_ddl:
+                self.impl.emit_begin()
+            return
+        conn = self.connection
+        was_in = conn.in_transaction()
+        if was_in:
+            conn.commit()
+        previous = conn.get_isolation_level() if hasattr(conn, "get_isolation_level") else None
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            yield
+        finally:
+            conn.execution_options(isolation_level=previous or conn.default_isolation_level)
+            if was_in:
+                conn.begin()
+                if self.dialect.name == "sqlite" and not self._dbapi_in_transaction():
+                    conn.exec_driver_sql("BEGIN")
+
+    # -- running -------------------------------------------------------------------
+    def _lock_enabled(self) -> bool:
+        return (bool(self.opts.get("migration_lock", True)) and not self.as_sql
+                and bool(self.opts.get("_mutates", True)))
+
+    def run_migrations(self, **kw: Any) -> None:
+        """Run the steps the command's plan function returns, updating the version table."""
+        if self._migrations_fn is None:
+            return
+        if not self.as_sql and self.connection is None:
+            raise CommandError("run_migrations() needs context.configure(connection=...) or "
+                               "offline mode")
+        lock = None
+        if self._lock_enabled() and self.opts.get("_mutates", True):
+            lock = MigrationLock(self, timeout=float(self.opts.get("migration_lock_timeout", 60)))
+            lock.acquire()
+        try:
+            self._run_steps(kw)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _run_steps(self, kw: dict[str, Any]) -> None:
+        heads = tuple(self.get_current_heads())
+        if not self.as_sql and not heads and self.opts.get("_mutates", True):
+            pass  # the table is created with the first step, inside its transaction
+        steps = self._migrations_fn(heads, self)
+        current = set(heads)
+        for step in steps:
+            before = tuple(sorted(current))
+            started = time.perf_counter()
+            self._report("step_start", step, before)
+            try:
+                with self.begin_transaction(_per_migration=True):
+                    if not current and not isinstance(step, StampStep) or (
+                            isinstance(step, StampStep) and not current):
+                        if self.as_sql:
+                            self._version.create(self.impl)
+                        else:
+                            self._ensure_version_table()
+                    log.info("Running %s", step_log(step))
+                    if self.as_sql:
+                        self.impl.static_output("-- Running %s" % step_short_log(step))
+                    if not isinstance(step, StampStep):
+                        fn_name = "upgrade" if step.is_upgrade else "downgrade"
+                        module = step.revision.module
+                        migration_fn = getattr(module, fn_name, None)
+                        if migration_fn is None:
+                            raise MigrationError(
+                                f"{step.revision.path}: no {fn_name}() function"
+                            )
+                        from ..operations.base import Operations
+
+                        with Operations.context(self):
+                            migration_fn(**kw)
+                    for change in step.version_changes(current):
+                        self._version.apply(self.impl, change, self.as_sql)
+                        _apply_change(current, change)
+                    for callback in self.on_version_apply_callbacks:
+                        callback(ctx=self, step=MigrationInfo(step, before, tuple(sorted(current))),
+                                 heads=set(current), run_args=kw)
+            except CommandError as exc:
+                raise self._step_failed(step, before, exc) from exc
+            except Exception as exc:
+                raise self._step_failed(step, before, exc) from exc
+            self._report("step_done", step, tuple(sorted(current)),
+                         elapsed=time.perf_counter() - started)
+
+    def _step_failed(self, step: Any, before: tuple, exc: BaseException) -> MigrationError:
+        from ..config import mask_password
+
+        detail = mask_password(" ".join(str(exc).split()))
+        if isinstance(exc, CommandError):
+            reason = detail
+        else:
+            reason = f"{type(exc).__name__}: {detail}"
+        if len(reason) > 400:
+            reason = reason[:400] + "..."
+        where = ""
+        if not self.as_sql:
+            if self.impl.transactional_ddl and not self._transaction_per_migration:
+                where = "; the transaction was rolled back"
+            elif self.impl.transactional_ddl:
+                where = "; this step was rolled back, the database is at %s" % (
+                    ", ".join(before) or "<base>")
+            else:
+                where = ("; the database (which cannot roll back DDL) is recorded at %s and "
+                         "may hold part of this step's changes" % (", ".join(before) or "<base>"))
+        path = getattr(getattr(step, "revision", None), "path", None)
+        in_file = f" ({path})" if path else ""
+        return MigrationError(f"Running {step_short_log(step)} failed{in_file}: {reason}{where}")
+
+    def _report(self, event: str, step: Any, heads: tuple, **extra: Any) -> None:
+        if self._progress is None:
+            return
+        self._progress({"event": event, "step": step_log(step), "is_upgrade": step.is_upgrade,
+                        "revision": getattr(getattr(step, "revision", None), "revision", None),
+                        "heads": heads, **extra})
+
+    def execute(self, sql: Any, execution_options: dict | None = None) -> None:
+        self.impl._exec(sql, execution_options)
+
+
+def _apply_change(current: set, change: tuple) -> None:
+    kind = change[0]
+    if kind == "insert":
+        current.add(change[1])
+    elif kind == "update":
+        current.discard(change[1])
+        current.add(change[2])
+    elif kind == "delete":
+        current.discard(change[1])
+
+
+def engine_for_url(url: Any) -> Any:
+    """A throwaway engine for a URL (used by commands that read the version table)."""
+    from sqlalchemy.pool import NullPool
+
+    return create_engine(url, poolclass=NullPool)

@@ -1,0 +1,64 @@
+"""The version table: one row per current head revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (Column, MetaData, PrimaryKeyConstraint, String, Table, delete, inspect,
+                        insert, select, update)
+
+from ..errors import MigrationError
+
+
+class VersionTable:
+    """``alembic_version(version_num VARCHAR(32) NOT NULL, PK alembic_version_pkc)``."""
+
+    def __init__(self, name: str = "alembic_version", schema: str | None = None,
+                 pk: bool = True) -> None:
+        self.name = name
+        self.schema = schema
+        args: list[Any] = [Column("version_num", String(32), nullable=False)]
+        if pk:
+            args.append(PrimaryKeyConstraint("version_num", name=f"{name}_pkc"))
+        self.table = Table(name, MetaData(), *args, schema=schema)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}" if self.schema else self.name
+
+    def exists(self, connection: Any) -> bool:
+        return inspect(connection).has_table(self.name, schema=self.schema)
+
+    def heads(self, connection: Any) -> tuple[str, ...]:
+        if not self.exists(connection):
+            return ()
+        rows = connection.execute(select(self.table.c.version_num)).scalars().all()
+        return tuple(rows)
+
+    def create(self, impl: Any) -> None:
+        impl.create_version_table(self.table) if hasattr(impl, "create_version_table") \
+            else impl.create_table(self.table)
+
+    def apply(self, impl: Any, change: tuple, as_sql: bool) -> None:
+        """Apply one ``("insert", rev)``, ``("update", old, new)`` or ``("delete", rev)``."""
+        c = self.table.c.version_num
+        kind = change[0]
+        if kind == "insert":
+            impl._exec(insert(self.table).values(version_num=change[1]))
+            return
+        if kind == "update":
+            old, new = change[1], change[2]
+            stmt = update(self.table).values(version_num=new).where(c == old)
+            what = f"updating '{old}' to '{new}'"
+        elif kind == "delete":
+            old = change[1]
+            stmt = delete(self.table).where(c == old)
+            what = f"deleting '{old}'"
+        else:  # pragma: no cover - plan.py only produces the three kinds
+            raise ValueError(change)
+        result = impl._exec(stmt)
+        if not as_sql and result is not None and result.rowcount != 1:
+            raise MigrationError(
+                f"Online migration expected to match one row when {what} in "
+                f"'{self.qualified_name}'; {result.rowcount} found"
+            )

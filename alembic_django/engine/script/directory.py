@@ -1,0 +1,398 @@
+"""``ScriptDirectory`` and ``Script``: the revision files of one environment.
+
+Reading the graph never executes revision modules: headers come from the
+:mod:`.parse` AST reader through the :mod:`.cache` index.  A module is executed
+only when a migration runs, when ``show`` needs it, or when its identifiers are
+not literals.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import warnings
+from typing import Any, Iterator, Sequence
+
+from ..errors import CommandError, RevisionCommandError
+from . import revision as _rev
+from .cache import IndexCache
+from .parse import NotARevision, header_from_module, read_header
+
+_SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
+_SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")
+
+
+def format_as_comma(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return ", ".join(value)
+
+
+def tuple_rev_as_scalar(rev: Sequence[str] | None) -> str | tuple | None:
+    if not rev:
+        return None
+    if len(rev) == 1:
+        return rev[0]
+    return tuple(rev)
+
+
+class Script(_rev.Revision):
+    """One revision file."""
+
+    def __init__(self, directory: "ScriptDirectory", path: str, header: dict[str, Any],
+                 module: Any = None) -> None:
+        self.directory = directory
+        self.path = path
+        self._module = module
+        self._longdoc = header.get("doc") or ""
+        self._db_current_indicator = False
+        super().__init__(
+            header["revision"],
+            header["down_revision"],
+            dependencies=header.get("depends_on"),
+            branch_labels=header.get("branch_labels"),
+        )
+
+    @property
+    def module(self) -> Any:
+        """The executed module (executed on first use)."""
+        if self._module is None:
+            from ..util.modules import load_python_file
+
+            self._module = load_python_file(self.path)
+        return self._module
+
+    @property
+    def longdoc(self) -> str:
+        return self._longdoc.strip()
+
+    @property
+    def doc(self) -> str:
+        return re.split("\n\n", self.longdoc)[0]
+
+    @property
+    def _is_real_head(self) -> bool:
+        allnext = getattr(self, "_all_nextrev", None)
+        if allnext is None:
+            allnext = self.directory.revision_map._dependents_of(self.revision) | set(self.nextrev)
+        return not allnext
+
+    def _format_down_revision(self) -> str:
+        down = self._versioned_down_revisions
+        if not down:
+            return "<base>"
+        return format_as_comma(down)
+
+    @property
+    def log_entry(self) -> str:
+        entry = "Rev: %s%s%s%s%s\n" % (
+            self.revision,
+            " (head)" if self.is_head else "",
+            " (branchpoint)" if self.is_branch_point else "",
+            " (mergepoint)" if self.is_merge_point else "",
+            " (current)" if self._db_current_indicator else "",
+        )
+        if self.is_merge_point:
+            entry += "Merges: %s\n" % self._format_down_revision()
+        else:
+            entry += "Parent: %s\n" % self._format_down_revision()
+        deps = _rev_tuple(self.dependencies)
+        if deps:
+            entry += "Also depends on: %s\n" % format_as_comma(deps)
+        if self.is_branch_point:
+            entry += "Branches into: %s\n" % format_as_comma(sorted(self.nextrev))
+        if self.branch_labels:
+            entry += "Branch names: %s\n" % format_as_comma(sorted(self.branch_labels))
+        entry += "Path: %s\n" % self.path
+        entry += "\n%s\n" % "\n".join("    %s" % line for line in self.longdoc.splitlines())
+        return entry
+
+    def cmd_format(self, verbose: bool, include_branches: bool = False, include_doc: bool = False,
+                   include_parents: bool = False, tree_indicators: bool = True,
+                   head_indicators: bool = True) -> str:
+        if verbose:
+            return self.log_entry
+        text = self.revision
+        if include_parents:
+            deps = _rev_tuple(self.dependencies)
+            if deps:
+                text = "%s (%s) -> %s" % (self._format_down_revision(), format_as_comma(deps), text)
+            else:
+                text = "%s -> %s" % (self._format_down_revision(), text)
+        if include_branches and self.branch_labels:
+            text += " (%s)" % format_as_comma(sorted(self.branch_labels))
+        if head_indicators or tree_indicators:
+            real_head = self._is_real_head
+            text += "%s%s%s" % (
+                " (head)" if real_head else "",
+                " (effective head)" if self.is_head and not real_head else "",
+                " (current)" if self._db_current_indicator else "",
+            )
+        if tree_indicators:
+            text += "%s%s" % (
+                " (branchpoint)" if self.is_branch_point else "",
+                " (mergepoint)" if self.is_merge_point else "",
+            )
+        if include_doc:
+            text += ", %s" % self.doc
+        return text
+
+    def __repr__(self) -> str:
+        return f"Script(revision={self.revision!r}, path={self.path!r})"
+
+
+def _rev_tuple(value: Any) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+@contextlib.contextmanager
+def _graph_errors(multiple_heads: str | None = None) -> Iterator[None]:
+    """Translate graph errors into user-facing errors: the one place that does it."""
+    try:
+        yield
+    except _rev.MultipleHeads as exc:
+        if multiple_heads:
+            raise RevisionCommandError(multiple_heads) from exc
+        raise RevisionCommandError(str(exc)) from exc
+    except _rev.RevisionError as exc:
+        raise RevisionCommandError(str(exc)) from exc
+
+
+class ScriptDirectory:
+    """The scripts of one environment: env.py, script.py.mako and the version locations."""
+
+    def __init__(self, dir: str, file_template: str = "%(rev)s_%(slug)s",
+                 truncate_slug_length: int | None = 40, version_locations: list[str] | None = None,
+                 sourceless: bool = False, output_encoding: str = "utf-8", timezone: str | None = None,
+                 hooks: list[dict] | None = None, recursive_version_locations: bool = False,
+                 messaging_opts: Any = None) -> None:
+        self.dir = dir
+        self.file_template = file_template
+        self.truncate_slug_length = truncate_slug_length or 40
+        self.version_locations = version_locations
+        self.sourceless = sourceless
+        self.output_encoding = output_encoding
+        self.timezone = timezone
+        self.hooks = hooks or []
+        self.recursive_version_locations = recursive_version_locations
+        self.messaging_opts = messaging_opts
+        self.config: Any = None
+        self.revision_map = _rev.RevisionMap(self._load_revisions)
+        if not os.access(dir, os.F_OK):
+            raise CommandError(
+                f"Path doesn't exist: {dir}.  Please use the 'init' command to create a new "
+                "scripts folder."
+            )
+
+    @property
+    def versions(self) -> str:
+        return self._version_locations[0]
+
+    @property
+    def _version_locations(self) -> list[str]:
+        if self.version_locations:
+            return [os.path.abspath(os.path.expanduser(p)) for p in self.version_locations]
+        return [os.path.abspath(os.path.join(self.dir, "versions"))]
+
+    @property
+    def env_py_location(self) -> str:
+        return os.path.abspath(os.path.join(self.dir, "env.py"))
+
+    @classmethod
+    def from_config(cls, config: Any) -> "ScriptDirectory":
+        from .location import script_directory_options
+
+        directory = cls(**script_directory_options(config))
+        directory.config = config
+        return directory
+
+    # -- loading -----------------------------------------------------------------
+    def _files(self, location: str) -> Iterator[str]:
+        if not os.path.isdir(location):
+            return
+        if self.recursive_version_locations:
+            for root, dirs, files in os.walk(location):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__" or self.sourceless)
+                for name in sorted(files):
+                    yield os.path.join(root, name)
+        else:
+            names = sorted(os.listdir(location))
+            for name in names:
+                yield os.path.join(location, name)
+            if self.sourceless and "__pycache__" in names:
+                cache = os.path.join(location, "__pycache__")
+                for name in sorted(os.listdir(cache)):
+                    yield os.path.join(cache, name)
+
+    def _candidates(self, location: str) -> Iterator[str]:
+        for path in self._files(location):
+            name = os.path.basename(path)
+            if _SOURCE.match(name):
+                yield path
+            elif self.sourceless and _SOURCELESS.match(name):
+                m = _SOURCELESS.match(name)
+                parent = os.path.dirname(path)
+                if os.path.basename(parent) == "__pycache__":
+                    parent = os.path.dirname(parent)
+                if not os.path.exists(os.path.join(parent, m.group(1) + ".py")):
+                    yield path
+
+    def _load_revisions(self) -> Iterator[Script]:
+        seen: set[str] = set()
+        for location in self._version_locations:
+            real = os.path.realpath(location)
+            if real in seen:
+                continue
+            seen.add(real)
+            cache = IndexCache(location)
+            try:
+                for path in self._candidates(location):
+                    script = self._script_from_path(path, cache, location)
+                    if script is not None:
+                        yield script
+            finally:
+                cache.save()
+
+    def _script_from_path(self, path: str, cache: IndexCache | None = None,
+                          location: str | None = None) -> Script | None:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return None
+        rel = os.path.relpath(path, location) if location else path
+        if cache is not None:
+            hit, header = cache.get(rel, stat)
+            if hit:
+                if header is None:
+                    self._warn_not_revision(path)
+                    return None
+                return Script(self, path, header)
+        module = None
+        try:
+            header = None if path.endswith((".pyc", ".pyo")) else read_header(path)
+            if header is None:
+                from ..util.modules import load_python_file
+
+                module = load_python_file(path)
+                header = header_from_module(module)
+        except NotARevision:
+            if cache is not None:
+                cache.put(rel, stat, None)
+            self._warn_not_revision(path)
+            return None
+        self._check_header(path, header)
+        if cache is not None:
+            cache.put(rel, stat, header if module is None else {**header, "_exec": True})
+        return Script(self, path, header, module)
+
+    @staticmethod
+    def _check_header(path: str, header: dict[str, Any]) -> None:
+        rev = header.get("revision")
+        if not isinstance(rev, str) or not rev:
+            raise CommandError(f"{path}: 'revision' must be a non-empty string, not {rev!r}")
+        for key in ("down_revision", "depends_on", "branch_labels"):
+            value = header.get(key)
+            if value is None or isinstance(value, str):
+                continue
+            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                header[key] = tuple(value)
+                continue
+            raise CommandError(f"{path}: {key!r} must be None, a string or a tuple of strings, "
+                               f"not {value!r}")
+
+    @staticmethod
+    def _warn_not_revision(path: str) -> None:
+        warnings.warn(f"{path} is not a revision file (no 'revision' variable); skipping it",
+                      stacklevel=3)
+
+    # -- queries (graph errors become CommandError here) ---------------------------
+    def get_revisions(self, id_: Any) -> tuple:
+        with _graph_errors():
+            return self.revision_map.get_revisions(id_)
+
+    def get_all_current(self, id_: Any) -> set:
+        with _graph_errors():
+            return set(self.revision_map._get_all_current(id_))
+
+    def get_revision(self, id_: str) -> Script:
+        with _graph_errors():
+            return self.revision_map.get_revision(id_)
+
+    def as_revision_number(self, id_: str) -> Any:
+        with _graph_errors():
+            rev, branch_name = self.revision_map._resolve_revision_number(id_)
+        if not rev:
+            return None
+        if len(rev) == 1:
+            return rev[0]
+        return rev
+
+    def get_heads(self) -> list[str]:
+        with _graph_errors():
+            return list(self.revision_map.heads)
+
+    def get_current_head(self) -> str | None:
+        with _graph_errors(
+            multiple_heads="The script directory has multiple heads (due to branching)."
+            "Please use get_heads(), or merge the branches using alembic merge."
+        ):
+            return self.revision_map.get_current_head()
+
+    def get_base(self) -> str | None:
+        bases = self.get_bases()
+        if len(bases) > 1:
+            raise CommandError("The script directory has multiple bases. Please use get_bases().")
+        return bases[0] if bases else None
+
+    def get_bases(self) -> list[str]:
+        with _graph_errors():
+            return list(self.revision_map.bases)
+
+    def walk_revisions(self, base: str = "base", head: str = "heads") -> Iterator[Script]:
+        """Scripts from ``head`` down to ``base``, newest first."""
+        with _graph_errors(
+            multiple_heads="The script directory has multiple heads (due to branching)."
+            "Please use get_heads(), or merge the branches using alembic merge."
+        ):
+            yield from self.revision_map.iterate_revisions(head, base, inclusive=True)
+
+    def iterate_revisions(self, upper: Any, lower: Any, **kw: Any) -> Iterator[Script]:
+        with _graph_errors():
+            yield from self.revision_map.iterate_revisions(upper, lower, **kw)
+
+    # -- running ---------------------------------------------------------------------
+    def run_env(self) -> None:
+        """Execute env.py (or its sourceless .pyc)."""
+        from ..util.modules import load_python_file
+
+        path = self.env_py_location
+        if not os.path.exists(path):
+            for candidate in (path + "c", path + "o"):
+                if self.sourceless and os.path.exists(candidate):
+                    path = candidate
+                    break
+            else:
+                raise CommandError(f"No env.py file found in {self.dir}")
+        load_python_file(path, module_id="env_py")
+
+    # -- writing -------------------------------------------------------------------
+    def generate_revision(self, revid: str, message: str | None, head: Any = None,
+                          splice: bool = False, branch_labels: Any = None,
+                          version_path: str | None = None, depends_on: Any = None,
+                          **kw: Any) -> Script:
+        from .generate import generate_revision
+
+        return generate_revision(self, revid, message, head=head, splice=splice,
+                                 branch_labels=branch_labels, version_path=version_path,
+                                 depends_on=depends_on, **kw)
+
+    def _add_script(self, script: Script) -> None:
+        """Make a just-written script part of the map (rebuilt on next use)."""
+        self.revision_map = _rev.RevisionMap(self._load_revisions)

@@ -1,0 +1,183 @@
+"""Writing a new revision file: file name from file_template, body from script.py.mako."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CommandError
+from ..util.files import write_atomic
+from .directory import Script, format_as_comma, tuple_rev_as_scalar
+
+if TYPE_CHECKING:
+    from .directory import ScriptDirectory
+
+_SLUG = re.compile(r"\w+")
+_BAD_ID = re.compile(r"[@\-+:]")
+
+
+def verify_rev_id(revid: str) -> None:
+    if not revid or _BAD_ID.search(revid):
+        raise CommandError(
+            f"Revision id {revid!r} is not valid: revision identifiers may not be empty or "
+            "contain the characters @, -, + or :"
+        )
+
+
+def create_date(timezone: str | None) -> datetime.datetime:
+    now = datetime.datetime.now(tz=datetime.timezone.utc)
+    if not timezone:
+        return now.astimezone().replace(tzinfo=None)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        tz = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(f"Can't locate timezone: {timezone} (the 'timezone' key)") from None
+    return now.astimezone(tz)
+
+
+def slugify(message: str | None, length: int) -> str:
+    slug = "_".join(_SLUG.findall(message or "")).lower()
+    if len(slug) > length:
+        slug = slug[:length].rsplit("_", 1)[0] + "_"
+    return slug
+
+
+def rev_path(directory: "ScriptDirectory", dest_dir: str, rev_id: str, message: str | None,
+             when: datetime.datetime) -> str:
+    slug = slugify(message, directory.truncate_slug_length)
+    tokens = {
+        "rev": rev_id, "slug": slug, "epoch": int(when.timestamp()), "year": when.year,
+        "month": when.month, "day": when.day, "hour": when.hour, "minute": when.minute,
+        "second": when.second,
+    }
+    try:
+        filename = "%s.py" % (directory.file_template % tokens)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise CommandError(
+            f"file_template {directory.file_template!r} is invalid: {exc}; tokens are "
+            "rev, slug, epoch, year, month, day, hour, minute, second"
+        ) from None
+    return os.path.join(dest_dir, filename)
+
+
+def render_template(template_path: str, output_path: str, encoding: str, **kw: Any) -> None:
+    from mako import exceptions
+    from mako.template import Template
+
+    if not os.path.exists(template_path):
+        raise CommandError(f"Template {template_path} not found")
+    try:
+        text = Template(filename=template_path).render_unicode(**kw)
+    except Exception as exc:
+        detail = exceptions.text_error_template().render().strip().splitlines()[-1]
+        raise CommandError(f"Error rendering {template_path}: {detail}") from exc
+    os.makedirs(os.path.dirname(output_path), exist_ok=True)
+    try:
+        write_atomic(output_path, text, encoding=encoding, overwrite=False)
+    except FileExistsError:
+        raise CommandError(f"File {output_path} already exists; not overwriting it") from None
+
+
+def generate_revision(directory: "ScriptDirectory", revid: str, message: str | None,
+                      head: Any = None, splice: bool = False, branch_labels: Any = None,
+                      version_path: str | None = None, depends_on: Any = None,
+                      **kw: Any) -> Script:
+    from .directory import _graph_errors
+
+    if head is None:
+        head = "head"
+    verify_rev_id(revid)
+    rmap = directory.revision_map
+    with _graph_errors(
+        multiple_heads="Multiple heads are present; please specify the head revision on which "
+        "the new revision should be based, or perform a merge."
+    ):
+        heads = list(rmap.get_revisions(head))
+    if _lookup_exact(rmap, revid):
+        raise CommandError(f"Revision {revid} already exists")
+    if len(set(heads)) != len(heads):
+        raise CommandError("Duplicate head revisions specified")
+    when = create_date(directory.timezone)
+    locations = directory._version_locations
+    if version_path is None:
+        if len(locations) > 1:
+            for h in heads:
+                if h is not None:
+                    version_path = os.path.dirname(h.path)
+                    break
+            else:
+                raise CommandError("Multiple version locations present, please specify "
+                                   "--version-path")
+        else:
+            version_path = directory.versions
+    norm = os.path.normpath(os.path.abspath(version_path))
+    for loc in locations:
+        if os.path.normpath(loc) == norm or (directory.recursive_version_locations
+                                             and norm.startswith(os.path.normpath(loc) + os.sep)):
+            break
+    else:
+        raise CommandError(f"Path {version_path} is not represented in current version locations")
+    if not splice:
+        for h in heads:
+            if h is not None and not h.is_head:
+                raise CommandError(
+                    f"Revision {h.revision} is not a head revision; please specify --splice "
+                    "to create a new branch from this revision"
+                )
+    resolved_deps = None
+    if depends_on:
+        resolved_deps = []
+        deps = [depends_on] if isinstance(depends_on, str) else list(depends_on)
+        for dep in deps:
+            with _graph_errors():
+                rev = rmap.get_revision(dep)
+            if rev is None:
+                raise CommandError(f"Can't locate revision identified by {dep!r}")
+            resolved_deps.append(dep if dep in (rev.branch_labels or ()) else rev.revision)
+    labels = None
+    if branch_labels:
+        labels = (branch_labels,) if isinstance(branch_labels, str) else tuple(branch_labels)
+    path = rev_path(directory, norm, revid, message, when)
+    render_template(
+        os.path.join(directory.dir, "script.py.mako"), path, directory.output_encoding,
+        up_revision=str(revid),
+        down_revision=tuple_rev_as_scalar(tuple(h.revision for h in heads if h is not None)),
+        branch_labels=labels,
+        depends_on=tuple_rev_as_scalar(resolved_deps),
+        create_date=when,
+        comma=format_as_comma,
+        message=message if message is not None else "empty message",
+        **kw,
+    )
+    if directory.config is not None:
+        directory.config.print_stdout("Generating %s ...  done", path)
+    if directory.hooks:
+        from .write_hooks import run_hooks
+
+        try:
+            run_hooks(path, directory.hooks)
+        except CommandError as exc:
+            raise CommandError(f"{exc} (the revision file {path} was written and kept)") from exc
+    script = directory._script_from_path(path)
+    if script is None:
+        raise CommandError(f"Could not read back the new revision file {path}")
+    if labels and not script.branch_labels:
+        raise CommandError(
+            f"Version {script.revision} specified branch_labels {format_as_comma(labels)}, "
+            f"however the migration file {path} does not have them; have you upgraded your "
+            "script.py.mako to include the 'branch_labels' section?"
+        )
+    directory._add_script(script)
+    return script
+
+
+def _lookup_exact(rmap: Any, revid: str) -> bool:
+    try:
+        rev = rmap.get_revision(revid)
+    except Exception:
+        return False
+    return rev is not None and rev.revision == revid

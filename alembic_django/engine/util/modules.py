@@ -1,0 +1,84 @@
+"""Executing env.py and revision files, and the ``alembic`` alias they may import.
+
+An unmodified Alembic project says ``from alembic import context, op``.  While
+our engine executes such a file, :func:`alembic_alias` makes those two names
+(and ``alembic.context`` / ``alembic.op``) resolve to our proxies — whether or not
+the real Alembic is installed — and restores ``sys.modules`` afterwards, so a real
+Alembic is never shadowed outside our own runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.machinery
+import importlib.util
+import os
+import re
+import sys
+import types
+from typing import Iterator
+
+from ..errors import CommandError
+
+_ALIASED = ("alembic", "alembic.context", "alembic.op")
+_depth = 0
+
+
+@contextlib.contextmanager
+def alembic_alias() -> Iterator[None]:
+    """Let ``import alembic``'s context and op resolve to ours for the duration."""
+    global _depth
+    if _depth:
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+        return
+    from ... import context as our_context
+    from ... import op as our_op
+
+    saved = {name: sys.modules.get(name) for name in _ALIASED}
+    shim = types.ModuleType("alembic")
+    shim.__doc__ = "alembic_django stand-in for `alembic` while it runs an environment"
+    shim.__path__ = []  # a package, so `import alembic.op` works
+    shim.context = our_context
+    shim.op = our_op
+    shim.__alembic_django_shim__ = True
+    sys.modules["alembic"] = shim
+    sys.modules["alembic.context"] = our_context
+    sys.modules["alembic.op"] = our_op
+    _depth = 1
+    try:
+        yield
+    finally:
+        _depth = 0
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module
+
+
+def load_python_file(path: str, module_id: str | None = None) -> types.ModuleType:
+    """Execute the file at ``path`` (source or ``.pyc``) as a fresh module."""
+    if module_id is None:
+        module_id = "alembic_django_script_" + re.sub(r"\W", "_", os.path.abspath(path))
+    if path.endswith((".pyc", ".pyo")):
+        loader = importlib.machinery.SourcelessFileLoader(module_id, path)
+        spec = importlib.util.spec_from_file_location(module_id, path, loader=loader)
+    else:
+        spec = importlib.util.spec_from_file_location(module_id, path)
+    if spec is None or spec.loader is None:
+        raise CommandError(f"Can't load Python file {path}")
+    module = importlib.util.module_from_spec(spec)
+    with alembic_alias():
+        try:
+            spec.loader.exec_module(module)
+        except SyntaxError as exc:
+            raise CommandError(f"{path}: line {exc.lineno}: syntax error: {exc.msg}") from None
+        except CommandError:
+            raise
+        except ImportError as exc:
+            raise CommandError(f"{path}: {type(exc).__name__}: {exc}") from exc
+    return module

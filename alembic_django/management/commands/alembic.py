@@ -1,0 +1,228 @@
+"""``manage.py alembic <command>``: the standalone CLI's commands, the Django way.
+
+Subcommands and their options come from the engine's command registry (one
+declaration feeds both command lines).  Django conventions on top: ``-v 0-3``
+(0 is quiet; 1 prints one line per migration step; 2 adds timings),
+``--no-color`` / ``self.style``, ``--database`` to override the environment's
+DATABASES alias, ``-n/--name`` for the ``settings.ALEMBIC`` entry, errors as
+``CommandError`` with the engine's exit code.  Extras: ``showmigrations``
+(``[X]`` / ``[ ]`` per revision, ``--plan``) and ``upgrade --check``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ... import checks, conf
+from ...engine import registry
+from ...engine.errors import CommandError as EngineError
+
+#: commands that never reach a database: no shared connection is opened for them
+_OFFLINE = {"init", "list_templates", "heads", "branches", "show", "edit", "merge", "config"}
+#: commands that do not even need the database URL (so SQLAlchemy stays unimported)
+_NO_URL = {"init", "list_templates", "heads", "branches"}
+
+
+class Command(BaseCommand):
+    help = "Run Alembic-compatible migration commands for the environments in settings.ALEMBIC."
+    # The checks would read every environment before a command that may fix one.
+    requires_system_checks: list = []
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        registry.add_global_arguments(parser, django=True)
+        parser.add_argument(
+            "--database", default=None,
+            help="Django database alias to run against (default: the environment's 'database').",
+        )
+        sub = parser.add_subparsers(dest="cmd", metavar="<command>", required=True)
+        for cmd in registry.commands().values():
+            p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+            cmd.add_arguments(p)
+            if cmd.name == "init":
+                p.set_defaults(template="django")
+            if cmd.name == "upgrade":
+                p.add_argument(
+                    "--check", action="store_true", dest="check_unapplied",
+                    help="Apply nothing; exit non-zero when revisions up to REVISION are unapplied.",
+                )
+        p = sub.add_parser(
+            "showmigrations", help="List revisions with [X] / [ ] for applied / unapplied.",
+            description="List every revision, grouped by branch, marking the applied ones.",
+        )
+        p.add_argument("-p", "--plan", action="store_true",
+                       help="Show the revisions in the order they will be applied.")
+
+    # -- entry -----------------------------------------------------------------------
+    def handle(self, *args: Any, **options: Any) -> None:
+        namespace = argparse.Namespace(**options)
+        namespace.quiet = options["verbosity"] == 0
+        name = options.get("cmd")
+        try:
+            if name == "showmigrations":
+                self.show_migrations(namespace)
+            else:
+                self.run_command(registry.commands()[name], namespace)
+        except EngineError as exc:
+            if options.get("raiseerr"):
+                raise
+            raise CommandError(str(exc), returncode=exc.exit_code) from exc
+
+    def get_config(self, namespace: argparse.Namespace, needs_config: bool = True,
+                   resolve_url: bool = True):
+        try:
+            config = conf.get_config(
+                namespace.name, database=namespace.database, stdout=self.stdout,
+                cmd_opts=namespace, resolve_url=resolve_url,
+            )
+        except EngineError:
+            if needs_config:
+                raise
+            from ...engine.config import Config
+
+            config = Config(stdout=self.stdout, cmd_opts=namespace)
+        verbosity = namespace.verbosity
+        if verbosity >= 1:
+            config.attributes.setdefault(conf.ATTR_PROGRESS, ProgressPrinter(self, verbosity))
+        return config
+
+    def run_command(self, cmd: registry.Command, namespace: argparse.Namespace) -> None:
+        config = self.get_config(namespace, getattr(cmd, "needs_config", True),
+                                 resolve_url=cmd.name not in _NO_URL)
+        if cmd.name == "upgrade" and namespace.check_unapplied:
+            self.check_unapplied(config, namespace)
+            return
+        if cmd.name in _OFFLINE or getattr(namespace, "sql", False):
+            cmd.run(config, namespace)
+            return
+        with conf.connected(config):
+            cmd.run(config, namespace)
+
+    # -- upgrade --check ----------------------------------------------------------------
+    def check_unapplied(self, config: Any, namespace: argparse.Namespace) -> None:
+        from ...engine.script.directory import ScriptDirectory
+
+        script = ScriptDirectory.from_config(config)
+        current = current_heads(config)
+        target = {s.revision for s in _resolve(script, namespace.revision)}
+        wanted = checks.applied_set(script, target)
+        pending = [r for r in checks.pending_revisions(script, current) if r in wanted]
+        if not pending:
+            if namespace.verbosity >= 1:
+                self.stdout.write("No unapplied revisions.")
+            return
+        for rev in pending:
+            self.stdout.write(f" [ ] {_label(script, rev)}")
+        raise CommandError(
+            f"{len(pending)} unapplied revision(s) up to {namespace.revision!r}", returncode=1
+        )
+
+    # -- showmigrations -------------------------------------------------------------------
+    def show_migrations(self, namespace: argparse.Namespace) -> None:
+        from ...engine.script.directory import ScriptDirectory
+
+        config = self.get_config(namespace)
+        script = ScriptDirectory.from_config(config)
+        applied = checks.applied_set(script, current_heads(config))
+        order = [s.revision for s in script.walk_revisions()]
+        order.reverse()
+        if namespace.plan:
+            for rev in order:
+                mark = "[X]" if rev in applied else "[ ]"
+                extra = ""
+                if namespace.verbosity >= 2:
+                    parents = checks._parents(script.get_revision(rev))
+                    extra = f" ({', '.join(parents)})" if parents else " (base)"
+                self.stdout.write(f"{mark}  {_label(script, rev)}{extra}")
+            return
+        for group, revs in group_by_branch(script, order).items():
+            self.stdout.write(self.style.MIGRATE_LABEL(group))
+            for rev in revs:
+                mark = "[X]" if rev in applied else "[ ]"
+                self.stdout.write(f" {mark} {_label(script, rev)}")
+        if not order:
+            self.stdout.write(" (no revisions)")
+
+
+def _resolve(script: Any, revision: str) -> list[Any]:
+    return [r for r in script.get_revisions(revision) if r is not None]
+
+
+def _label(script: Any, rev: str) -> str:
+    obj = script.get_revision(rev)
+    doc = (getattr(obj, "doc", "") or "").strip().splitlines()
+    return f"{rev} {doc[0]}" if doc else rev
+
+
+def group_by_branch(script: Any, order: list[str]) -> dict[str, list[str]]:
+    """Revisions (upgrade order) grouped by branch label.
+
+    A revision with a branch label starts a group of that name; a revision
+    without one joins its first parent's group; unlabelled bases form the group
+    ``(main)``.
+    """
+    group_of: dict[str, str] = {}
+    groups: dict[str, list[str]] = {}
+    for rev in order:
+        obj = script.get_revision(rev)
+        labels = sorted(getattr(obj, "_orig_branch_labels", None) or getattr(obj, "branch_labels", None) or ())
+        down = obj.down_revision
+        parents = [down] if isinstance(down, str) else list(down or ())
+        if labels:
+            group = labels[0]
+        elif parents and parents[0] in group_of:
+            group = group_of[parents[0]]
+        else:
+            group = "(main)"
+        group_of[rev] = group
+        groups.setdefault(group, []).append(rev)
+    return groups
+
+
+def current_heads(config: Any) -> tuple[str, ...]:
+    """The revisions recorded in the environment's version table (never creates it)."""
+    from ...engine.runtime.migration import MigrationContext
+
+    opts = {}
+    version_table = config.get_main_option("version_table")
+    if version_table:
+        opts["version_table"] = version_table
+    schema = config.get_main_option("version_table_schema")
+    if schema:
+        opts["version_table_schema"] = schema
+    with conf.connected(config):
+        shared = config.attributes.get("connection")
+        if shared is not None:
+            return tuple(MigrationContext.configure(shared, opts=opts).get_current_heads())
+        engine = conf.engine_from_config(config)
+        try:
+            with engine.connect() as connection:
+                return tuple(MigrationContext.configure(connection, opts=opts).get_current_heads())
+        finally:
+            engine.dispose()
+
+
+class ProgressPrinter:
+    """Renders the engine's progress events: one line per step, its timing at ``-v 2``.
+
+    The engine calls it with ``{"event": "step_start" | "step_done", "step":
+    "upgrade A -> B, message", "elapsed": seconds (step_done), ...}``.
+    """
+
+    def __init__(self, command: BaseCommand, verbosity: int) -> None:
+        self.command = command
+        self.verbosity = verbosity
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        out = self.command.stdout
+        if kind == "step_start":
+            out.write(f"  Running {event.get('step', '')}...", ending="")
+            out.flush()
+        elif kind == "step_done":
+            suffix = ""
+            if self.verbosity >= 2 and event.get("elapsed") is not None:
+                suffix = f" ({event['elapsed']:.3f}s)"
+            out.write(self.command.style.SUCCESS(" OK") + suffix)

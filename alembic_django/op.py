@@ -1,0 +1,63 @@
+"""The ``op`` proxy used by migration scripts: ``from alembic_django import op``.
+
+Every attribute forwards to the :class:`~alembic_django.engine.operations.Operations`
+installed by ``Operations.context(migration_context)`` while a migration runs
+(directives registered later with ``Operations.register_operation`` included).
+``op.f`` and ``op.inline_literal`` need no running migration.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+_STATIC = ("f", "inline_literal")
+
+
+def _operations_class() -> Any:
+    from .engine.operations import Operations
+
+    return Operations
+
+
+def _current(name: str) -> Any:
+    ops = _operations_class().current()
+    if ops is None:
+        from .engine.errors import CommandError
+
+        raise CommandError(
+            f"op proxy used outside a migration: op.{name}() can only be called while a "
+            "migration runs (or inside Operations.context(migration_context))"
+        )
+    return ops
+
+
+def __getattr__(name: str) -> Callable[..., Any]:
+    if name.startswith("_"):
+        raise AttributeError(name)
+    cls = _operations_class()
+    attr = getattr(cls, name, None)
+    if attr is None or not callable(attr) or name in ("context", "current"):
+        raise AttributeError(f"module 'alembic_django.op' has no attribute {name!r}")
+    if name in _STATIC:
+        return attr
+
+    def proxy(*args: Any, **kw: Any) -> Any:
+        return getattr(_current(name), name)(*args, **kw)
+
+    proxy.__name__ = name
+    proxy.__doc__ = attr.__doc__
+    try:
+        sig = inspect.signature(attr)
+        params = list(sig.parameters.values())
+        if params and params[0].name == "self":
+            sig = sig.replace(parameters=params[1:])
+        proxy.__signature__ = sig  # type: ignore[attr-defined]
+    except (TypeError, ValueError):  # pragma: no cover
+        pass
+    return proxy
+
+
+def __dir__() -> list[str]:
+    cls = _operations_class()
+    return sorted(n for n in dir(cls) if not n.startswith("_") and n not in ("context", "current"))

@@ -1,0 +1,33 @@
+"""create item table
+
+Revision ID: 1975ea83b712
+Revises: 
+Create Date: 2026-11-24 10:00:00.000000
+
+"""
+from typing import Sequence, Union
+
+from alembic_django import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision: str = '1975ea83b712'
+down_revision: Union[str, Sequence[str], None] = None
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    op.create_table(
+        'inventory_item',
+        sa.Column('id', sa.Integer, primary_key=True),
+        sa.Column('sku', sa.String(40), nullable=False, unique=True),
+        sa.Column('name', sa.String(200), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    op.drop_table('inventory_item')
