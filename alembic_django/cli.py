@@ -27,7 +27,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _config_files(values: list[str] | None) -> tuple[str | None, str | None, bool]:
+def _config_files(values: list[str] | None, must_exist: bool = True
+                  ) -> tuple[str | None, str | None, bool]:
     """(ini, pyproject, explicit) from the -c options, $ALEMBIC_CONFIG and defaults."""
     from .engine.errors import ConfigError
 
@@ -43,14 +44,14 @@ def _config_files(values: list[str] | None) -> tuple[str | None, str | None, boo
                     raise ConfigError("-c/--config may name at most one ini file")
                 ini = value
         for path in (ini, toml):
-            if path is not None and not os.path.exists(path):
+            if must_exist and path is not None and not os.path.exists(path):
                 raise ConfigError(f"No config file {path!r} found")
         if toml is None and os.path.exists("pyproject.toml"):
             toml = "pyproject.toml"
         return ini, toml, True
     env = os.environ.get("ALEMBIC_CONFIG")
     if env:
-        if not os.path.exists(env) and os.path.basename(env) != "pyproject.toml":
+        if must_exist and not os.path.exists(env):
             raise ConfigError(f"No config file {env!r} found (from ALEMBIC_CONFIG)")
         ini = env
     else:
@@ -59,10 +60,10 @@ def _config_files(values: list[str] | None) -> tuple[str | None, str | None, boo
     return ini, toml, False
 
 
-def make_config(options: argparse.Namespace, stdout: TextIO) -> Any:
+def make_config(options: argparse.Namespace, stdout: TextIO, must_exist: bool = True) -> Any:
     from .engine.config import Config
 
-    ini, toml, _ = _config_files(options.config)
+    ini, toml, _ = _config_files(options.config, must_exist)
     return Config(
         file_=ini,
         toml_file=toml,
@@ -77,7 +78,7 @@ def run(options: argparse.Namespace, stdout: TextIO) -> Any:
     from .engine.errors import ConfigError
 
     cmd = registry.commands()[options.cmd]
-    config = make_config(options, stdout)
+    config = make_config(options, stdout, must_exist=cmd.needs_config)
     if cmd.needs_config and not config.has_source():
         name = config.config_ini_section
         raise ConfigError(

@@ -43,10 +43,10 @@ def wipe_database(url: str) -> None:
         with engine.begin() as conn:
             name = conn.dialect.name
             if name == "postgresql":
-                schemas = conn.exec_driver_sql(
+                schemas = conn.execute(sa.text(
                     "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' "
                     "AND nspname NOT IN ('information_schema')"
-                ).scalars().all()
+                )).scalars().all()
                 for schema in schemas:
                     conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
                 conn.exec_driver_sql("CREATE SCHEMA public")

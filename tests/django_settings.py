@@ -8,7 +8,9 @@ tests that write scripts copy them to a temporary directory.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "example_project"
 #: a scratch directory for the file databases of this process
 SCRATCH = Path(tempfile.mkdtemp(prefix="alembic_django_tests_"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
 
 
 def example_alembic() -> dict:

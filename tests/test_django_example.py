@@ -84,6 +84,8 @@ def test_errors_exit_with_engine_code_and_no_traceback(example):
     assert "Traceback" not in proc.stderr
     traced = manage(example, "--traceback", "upgrade", "nosuchrev")
     assert "Traceback" in traced.stderr
+    after = manage(example, "upgrade", "nosuchrev", "--traceback", "--no-color", "-v", "0")
+    assert "Traceback" in after.stderr  # Django's options also work after the subcommand
 
 
 def test_history_with_branch_range_and_heads(example):
@@ -91,4 +93,4 @@ def test_history_with_branch_range_and_heads(example):
     assert proc.returncode == 0, proc.stderr
     assert "27c6a30d7c24" in proc.stdout
     heads = manage(example, "heads", cwd=example / "inventory")
-    assert heads.stdout.split()[:2] == ["53fffde5ad5", "(head)"]
+    assert heads.stdout.split() == ["53fffde5ad5", "(suppliers)", "(head)"]

@@ -58,7 +58,8 @@ def test_orm_style_queries_see_alembic_tables():
 def test_alembic_runner_fixture_round_trip(alembic_runner):
     assert alembic_runner.check_single_head() == "53fffde5ad5"
     stepped = alembic_runner.check_roundtrip()
-    assert stepped == ["1975ea83b712", "ae1027a6acf", "27c6a30d7c24", "53fffde5ad5"]
+    assert stepped[0] == "1975ea83b712" and stepped[-1] == "53fffde5ad5"
+    assert sorted(stepped[1:3]) == ["27c6a30d7c24", "ae1027a6acf"]
     assert alembic_runner.current() == ("53fffde5ad5",)
 
 
@@ -139,7 +140,7 @@ def test_report():
 '''
 
 
-class TestProject:
+class SiteProject:
     def __init__(self, root: Path, postgresql: str | None = None) -> None:
         self.root = root
         for env in ("alembic", "analytics_migrations"):
@@ -196,7 +197,7 @@ HEAD_TABLES = {"inventory_item", "inventory_supplier", "alembic_version"}
 
 
 def test_django_runner_upgrades_and_keepdb_repeats(tmp_path):
-    project = TestProject(tmp_path)
+    project = SiteProject(tmp_path)
     first = project.django_test("--keepdb")
     assert HEAD_TABLES <= set(first["tables"])
     assert first["versions"] == ["53fffde5ad5"]
@@ -208,7 +209,7 @@ def test_django_runner_upgrades_and_keepdb_repeats(tmp_path):
 
 
 def test_django_runner_honours_migrate_false_and_the_setting(tmp_path):
-    project = TestProject(tmp_path)
+    project = SiteProject(tmp_path)
     off = project.django_test(options={"test": {"MIGRATE": False}})
     assert "alembic_version" not in off["tables"]
     disabled = project.django_test(options={"upgrade": False})
@@ -218,7 +219,7 @@ def test_django_runner_honours_migrate_false_and_the_setting(tmp_path):
 
 
 def test_pytest_django_reuse_db(tmp_path):
-    project = TestProject(tmp_path)
+    project = SiteProject(tmp_path)
     first = project.pytest_run("--reuse-db")
     assert HEAD_TABLES <= set(first["tables"])
     second = project.pytest_run("--reuse-db")
@@ -233,7 +234,7 @@ def test_postgresql_test_database_with_keepdb(tmp_path):
         if os.environ.get("CI"):
             pytest.fail("ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not set")
         pytest.skip("ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not set")
-    project = TestProject(tmp_path, postgresql=url)
+    project = SiteProject(tmp_path, postgresql=url)
     try:
         first = project.django_test("--keepdb")
         assert HEAD_TABLES <= set(first["tables"])

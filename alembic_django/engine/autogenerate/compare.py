@@ -66,7 +66,8 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         table = meta_tables[key]
         if not actx.run_object_filters(table, table.name, "table", False, None):
             continue
-        upgrade_ops.ops.append(ops.CreateTableOp.from_table(table))
+        upgrade_ops.ops.append(ops.CreateTableOp.from_table(
+            _detached_copy(table), _namespace_metadata=table.metadata))
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
         cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, None, None, table)
         if not mto.is_empty():
@@ -113,6 +114,13 @@ def _schemas(actx: AutogenContext, insp: Any, default_schema: Optional[str]) -> 
     else:
         found = {None}
     return {s for s in found if actx.run_name_filters(s, "schema", {})}
+
+
+def _detached_copy(table: sa.Table) -> sa.Table:
+    """A copy of a model table for the op tree, so that nothing done to the op
+    (``to_table()``, ``reverse()``) can touch the user's MetaData."""
+    md = sa.MetaData(naming_convention=dict(table.metadata.naming_convention))
+    return table.to_metadata(md)
 
 
 def _drop_order(tables: List[sa.Table]) -> List[sa.Table]:

@@ -263,9 +263,10 @@ def _meta_fk_sig(ctxt: Any, fk: sa.ForeignKeyConstraint, mysql: bool) -> Tuple:
     for elem in fk.elements:
         schema, tname, cname = elem._column_tokens
         ref_schema, ref_table = schema, tname
-        if not elem.link_to_name and elem.parent is not None and elem._table_key() in (
-                fk.table.metadata.tables if fk.table is not None else {}):
-            col = fk.table.metadata.tables[elem._table_key()].c.get(cname)
+        key = f"{schema}.{tname}" if schema else tname
+        tables = fk.table.metadata.tables if fk.table is not None else {}
+        if not elem.link_to_name and key in tables:
+            col = tables[key].c.get(cname)
             cname = col.name if col is not None else cname
         ref_cols.append(cname)
     if ref_schema is None and fk.table is not None and fk.table.metadata.schema:

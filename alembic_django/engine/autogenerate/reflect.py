@@ -147,7 +147,8 @@ def build_table(md: sa.MetaData, rt: ReflectedTable) -> sa.Table:
         exprs = _index_elements(ix, table)
         if exprs is None:
             continue
-        dialect_kw = dict(ix.get("dialect_options") or {})
+        dialect_kw = {k: v for k, v in (ix.get("dialect_options") or {}).items()
+                      if v not in (None, [], (), False)}
         sa.Index(ix["name"], *exprs, unique=bool(ix.get("unique")), _table=table, **dialect_kw)
     rt.table = table
     return table

@@ -340,3 +340,264 @@ def index_expressions(columns: Any, actx: AutogenContext) -> List[str]:
         else:
             out.append(render_potential_expr(col, actx))
     return out
+
+
+# -- op renderers -------------------------------------------------------------------
+
+@renders(ops.ModifyTableOps)
+def _render_modify_table(actx: AutogenContext, op: Any) -> List[str]:
+    if not op.ops:
+        return []
+    lines: List[str] = []
+    if actx.opts.get("render_as_batch", False):
+        with actx._within_batch():
+            lines.append("with %sbatch_alter_table(%r, schema=%r) as batch_op:" % (
+                actx.opts["alembic_module_prefix"], _ident(op.table_name), _ident(op.schema)))
+            for t_op in op.ops:
+                for text in render_op(actx, t_op):
+                    lines.extend("    " + line for line in text.split("\n"))
+            lines.append("")
+    else:
+        for t_op in op.ops:
+            lines.extend(render_op(actx, t_op))
+    return lines
+
+
+@renders(ops.CreateTableOp)
+def _add_table(actx: AutogenContext, op: Any) -> str:
+    columns = [c for c in op.columns if isinstance(c, sa.Column)]
+    constraints = [c for c in op.columns if isinstance(c, sa_schema.Constraint)]
+    namespace_md = op._namespace_metadata
+    args = [r for r in (render_column(c, actx) for c in columns) if r]
+    args += sorted(r for r in (render_constraint(c, actx, namespace_md) for c in constraints)
+                   if r is not None)
+    if len(args) > MAX_PYTHON_ARGS:
+        args_str = "*[" + ",\n".join(args) + "]"
+    else:
+        args_str = ",\n".join(args)
+    text = "%screate_table(%r,\n%s" % (alembic_prefix(actx), _ident(op.table_name), args_str)
+    if op.schema:
+        text += ",\nschema=%r" % _ident(op.schema)
+    if op.comment:
+        text += ",\ncomment=%r" % op.comment
+    if op.info:
+        text += f",\ninfo={op.info!r}"
+    for k in sorted(op.kw):
+        text += ",\n%s=%r" % (k.replace(" ", "_"), op.kw[k])
+    if op.prefixes:
+        text += ",\nprefixes=[%s]" % ", ".join("'%s'" % p for p in op.prefixes)
+    if op.if_not_exists is not None:
+        text += ",\nif_not_exists=%r" % bool(op.if_not_exists)
+    return text + "\n)"
+
+
+@renders(ops.DropTableOp)
+def _drop_table(actx: AutogenContext, op: Any) -> str:
+    text = "%sdrop_table(%r" % (alembic_prefix(actx), _ident(op.table_name))
+    if op.schema:
+        text += ", schema=%r" % _ident(op.schema)
+    if op.if_exists is not None:
+        text += ", if_exists=%r" % bool(op.if_exists)
+    return text + ")"
+
+
+@renders(ops.AddColumnOp)
+def _add_column(actx: AutogenContext, op: Any) -> str:
+    col = render_column(op.column, actx)
+    if actx._has_batch:
+        return "%sadd_column(%s)" % (alembic_prefix(actx), col)
+    text = "%sadd_column(%r, %s" % (alembic_prefix(actx), _ident(op.table_name), col)
+    if op.schema:
+        text += ", schema=%r" % _ident(op.schema)
+    return text + ")"
+
+
+@renders(ops.DropColumnOp)
+def _drop_column(actx: AutogenContext, op: Any) -> str:
+    if actx._has_batch:
+        return "%sdrop_column(%r)" % (alembic_prefix(actx), _ident(op.column_name))
+    text = "%sdrop_column(%r, %r" % (alembic_prefix(actx), _ident(op.table_name),
+                                     _ident(op.column_name))
+    if op.schema:
+        text += ", schema=%r" % _ident(op.schema)
+    return text + ")"
+
+
+@renders(ops.AlterColumnOp)
+def _alter_column(actx: AutogenContext, op: Any) -> str:
+    ind = " " * 11
+    prefix = alembic_prefix(actx)
+    if actx._has_batch:
+        text = "%salter_column(%r" % (prefix, _ident(op.column_name))
+    else:
+        text = "%salter_column(%r, %r" % (prefix, _ident(op.table_name), _ident(op.column_name))
+    if op.existing_type is not None:
+        text += ",\n%sexisting_type=%s" % (ind, repr_type(op.existing_type, actx))
+    if op.modify_server_default is not False:
+        text += ",\n%sserver_default=%s" % (ind, render_server_default(op.modify_server_default,
+                                                                     actx))
+    if op.modify_name is not None:
+        text += ",\n%snew_column_name=%r" % (ind, op.modify_name)
+    if op.modify_type is not None:
+        text += ",\n%stype_=%s" % (ind, repr_type(op.modify_type, actx))
+    if op.modify_nullable is not None:
+        text += ",\n%snullable=%r" % (ind, op.modify_nullable)
+    if op.modify_comment is not False:
+        text += ",\n%scomment=%r" % (ind, op.modify_comment)
+    if op.existing_comment is not None:
+        text += ",\n%sexisting_comment=%r" % (ind, op.existing_comment)
+    if op.modify_nullable is None and op.existing_nullable is not None:
+        text += ",\n%sexisting_nullable=%r" % (ind, op.existing_nullable)
+    autoincrement = op.kw.get("autoincrement")
+    if autoincrement is not None:
+        text += ",\n%sautoincrement=%r" % (ind, autoincrement)
+    if op.modify_server_default is False and op.existing_server_default:
+        text += ",\n%sexisting_server_default=%s" % (
+            ind, render_server_default(op.existing_server_default, actx))
+    if op.schema and not actx._has_batch:
+        text += ",\n%sschema=%r" % (ind, _ident(op.schema))
+    return text + ")"
+
+
+@renders(ops.CreateIndexOp)
+def _add_index(actx: AutogenContext, op: Any) -> str:
+    opts = [f"{k}={v!r}" for k, v in sorted(op.kw.items())]
+    if op.if_not_exists is not None:
+        opts.append("if_not_exists=%r" % bool(op.if_not_exists))
+    cols = ", ".join(index_expressions(op.columns, actx))
+    name = gen_name(actx, op.index_name)
+    kwargs = (", " + ", ".join(opts)) if opts else ""
+    if actx._has_batch:
+        return "%screate_index(%r, [%s], unique=%r%s)" % (
+            alembic_prefix(actx), name, cols, bool(op.unique), kwargs)
+    schema = ", schema=%r" % _ident(op.schema) if op.schema else ""
+    return "%screate_index(%r, %r, [%s], unique=%r%s%s)" % (
+        alembic_prefix(actx), name, _ident(op.table_name), cols, bool(op.unique), schema,
+        kwargs)
+
+
+@renders(ops.DropIndexOp)
+def _drop_index(actx: AutogenContext, op: Any) -> str:
+    opts = [f"{k}={v!r}" for k, v in sorted(op.kw.items())]
+    if op.if_exists is not None:
+        opts.append("if_exists=%r" % bool(op.if_exists))
+    kwargs = (", " + ", ".join(opts)) if opts else ""
+    name = gen_name(actx, op.index_name)
+    if actx._has_batch:
+        return "%sdrop_index(%r%s)" % (alembic_prefix(actx), name, kwargs)
+    schema = ", schema=%r" % _ident(op.schema) if op.schema else ""
+    return "%sdrop_index(%r, table_name=%r%s%s)" % (
+        alembic_prefix(actx), name, _ident(op.table_name), schema, kwargs)
+
+
+@renders(ops.CreateUniqueConstraintOp)
+def _add_unique_constraint(actx: AutogenContext, op: Any) -> str:
+    return _uq_constraint(None, actx, alter=True, name=op.constraint_name,
+                          table_name=op.table_name, schema=op.schema,
+                          columns=list(op.columns), kw=op.kw)
+
+
+@renders(ops.CreateForeignKeyOp)
+def _add_fk_constraint(actx: AutogenContext, op: Any) -> str:
+    args = [repr(gen_name(actx, op.constraint_name))]
+    if not actx._has_batch:
+        args.append(repr(_ident(op.source_table)))
+    args += [repr(_ident(op.referent_table)), repr([_ident(c) for c in op.local_cols]),
+             repr([_ident(c) for c in op.remote_cols])]
+    keys = ["referent_schema", "onupdate", "ondelete", "initially", "deferrable",
+            "use_alter", "match"]
+    if not actx._has_batch:
+        keys.insert(0, "source_schema")
+    for k in keys:
+        value = op.kw.get(k)
+        if value is not None:
+            args.append("%s=%r" % (k, value))
+    return "%screate_foreign_key(%s)" % (alembic_prefix(actx), ", ".join(args))
+
+
+@renders(ops.CreatePrimaryKeyOp)
+def _add_pk_constraint(actx: AutogenContext, op: Any) -> str:
+    args = [repr(gen_name(actx, op.constraint_name))]
+    if not actx._has_batch:
+        args.append(repr(_ident(op.table_name)))
+    args.append(repr([_ident(c) for c in op.columns]))
+    if op.schema and not actx._has_batch:
+        args.append("schema=%r" % op.schema)
+    return "%screate_primary_key(%s)" % (alembic_prefix(actx), ", ".join(args))
+
+
+@renders(ops.CreateCheckConstraintOp)
+def _add_check_constraint(actx: AutogenContext, op: Any) -> str:
+    args = [repr(gen_name(actx, op.constraint_name))]
+    if not actx._has_batch:
+        args.append(repr(_ident(op.table_name)))
+    args.append(render_potential_expr(op.condition, actx, wrap_in_text=False))
+    if op.schema and not actx._has_batch:
+        args.append("schema=%r" % op.schema)
+    return "%screate_check_constraint(%s)" % (alembic_prefix(actx), ", ".join(args))
+
+
+@renders(ops.DropConstraintOp)
+def _drop_constraint(actx: AutogenContext, op: Any) -> str:
+    params = [repr(gen_name(actx, op.constraint_name))]
+    if not actx._has_batch:
+        params.append(repr(_ident(op.table_name)))
+        if op.schema:
+            params.append("schema=%r" % _ident(op.schema))
+    if op.constraint_type:
+        params.append("type_=%r" % _ident(op.constraint_type))
+    if op.if_exists is not None:
+        params.append("if_exists=%r" % op.if_exists)
+    return "%sdrop_constraint(%s)" % (alembic_prefix(actx), ", ".join(params))
+
+
+@renders(ops.CreateTableCommentOp)
+def _create_table_comment(actx: AutogenContext, op: Any) -> str:
+    comment = repr(op.comment) if op.comment is not None else None
+    existing = repr(op.existing_comment) if op.existing_comment is not None else None
+    ind = "    "
+    if actx._has_batch:
+        return "%screate_table_comment(\n%s%s,\n%sexisting_comment=%s\n)" % (
+            alembic_prefix(actx), ind, comment, ind, existing)
+    schema = repr(op.schema) if op.schema is not None else None
+    return "%screate_table_comment(\n%s%r,\n%s%s,\n%sexisting_comment=%s,\n%sschema=%s\n)" % (
+        alembic_prefix(actx), ind, _ident(op.table_name), ind, comment, ind, existing, ind,
+        schema)
+
+
+@renders(ops.DropTableCommentOp)
+def _drop_table_comment(actx: AutogenContext, op: Any) -> str:
+    existing = repr(op.existing_comment) if op.existing_comment is not None else None
+    ind = "    "
+    if actx._has_batch:
+        return "%sdrop_table_comment(\n%sexisting_comment=%s\n)" % (
+            alembic_prefix(actx), ind, existing)
+    schema = repr(op.schema) if op.schema is not None else None
+    return "%sdrop_table_comment(\n%s%r,\n%sexisting_comment=%s,\n%sschema=%s\n)" % (
+        alembic_prefix(actx), ind, _ident(op.table_name), ind, existing, ind, schema)
+
+
+@renders(ops.RenameTableOp)
+def _rename_table(actx: AutogenContext, op: Any) -> str:
+    text = "%srename_table(%r, %r" % (alembic_prefix(actx), _ident(op.table_name),
+                                      _ident(op.new_table_name))
+    if op.schema:
+        text += ", schema=%r" % _ident(op.schema)
+    return text + ")"
+
+
+@renders(ops.ExecuteSQLOp)
+def _execute_sql(actx: AutogenContext, op: Any) -> str:
+    if not isinstance(op.sqltext, str):
+        raise NotImplementedError("Autogenerate rendering of SQL Expression language "
+                                  "constructs not supported here; please use a plain "
+                                  "SQL string")
+    return "%sexecute(%r)" % (alembic_prefix(actx), op.sqltext)
+
+
+@renders(ops.OpContainer)
+def _render_container(actx: AutogenContext, op: Any) -> List[str]:
+    lines: List[str] = []
+    for t_op in op.ops:
+        lines.extend(render_op(actx, t_op))
+    return lines

@@ -379,27 +379,35 @@ class ApplyBatchImpl:
     # -- building the new table -------------------------------------------------------
 
     def _final_order(self) -> list[str]:
+        """Current order, with each column's partial_reordering predecessors pulled
+        in front of it."""
         if not self.partial_reordering:
             return list(self.order)
-        position = {name: i for i, name in enumerate(self.order)}
-        after: dict[str, set] = {n: set() for n in self.order}
+        before: dict[str, list] = {n: [] for n in self.order}
         for group in self.partial_reordering:
             for earlier, later in zip(group, group[1:]):
                 for n in (earlier, later):
-                    if n not in after:
+                    if n not in before:
                         raise CommandError(f"batch_alter_table {self.table.name!r}: "
                                            f"partial_reordering names unknown column {n!r}")
-                after[later].add(earlier)
+                before[later].append(earlier)
         result: list[str] = []
-        pending = set(self.order)
-        while pending:
-            ready = [n for n in pending if not (after[n] & pending)]
-            if not ready:
+        visiting: set = set()
+
+        def emit(name: str) -> None:
+            if name in result:
+                return
+            if name in visiting:
                 raise CommandError(f"batch_alter_table {self.table.name!r}: "
                                    "partial_reordering is circular")
-            first = min(ready, key=position.__getitem__)
-            result.append(first)
-            pending.remove(first)
+            visiting.add(name)
+            for prior in before[name]:
+                emit(prior)
+            visiting.discard(name)
+            result.append(name)
+
+        for name in self.order:
+            emit(name)
         return result
 
     def _new_table(self, name: str, md: sa.MetaData) -> sa.Table:
@@ -434,6 +442,37 @@ class ApplyBatchImpl:
         return sa.Table(name, md, *cols, *items, *self.table_args, schema=self.table.schema,
                         **kw)
 
+    def _pg_prepare(self, tmp: sa.Table) -> tuple[dict, list]:
+        """PostgreSQL: PK/UNIQUE names are schema-wide, so the new table's get a temporary
+        name; serial columns keep their sequence instead of getting a new one."""
+        renames = {}
+        for const in tmp.constraints:
+            if isinstance(const, (sa.PrimaryKeyConstraint, sa.UniqueConstraint)) and const.name:
+                renames[f"_alembic_tmp_{const.name}"] = const.name
+                const.name = f"_alembic_tmp_{const.name}"
+        sequences = []
+        for col in tmp.c:
+            arg = getattr(col.server_default, "arg", None)
+            text = str(getattr(arg, "text", arg)) if arg is not None else ""
+            m = re.match(r"nextval\('([^']+)'(?:::regclass)?\)", text)
+            if m:
+                col.autoincrement = False
+                sequences.append((m.group(1), col.name))
+        return renames, sequences
+
+    def _pg_finish(self, impl: Any, renames: dict, sequences: list) -> None:
+        for tmp_name, name in renames.items():
+            impl._alter(lambda c, t=tmp_name, n=name: (
+                f"ALTER TABLE {c.preparer.format_table(self._final_stub())} RENAME CONSTRAINT "
+                f"{c.preparer.quote(t)} TO {c.preparer.quote(n)}"))
+        for seq, col in sequences:
+            impl._alter(lambda c, s=seq, col=col: (
+                f"ALTER SEQUENCE {s} OWNED BY "
+                f"{c.preparer.format_table(self._final_stub())}.{c.preparer.quote(col)}"))
+
+    def _final_stub(self) -> sa.Table:
+        return sa.Table(self.table.name, sa.MetaData(), schema=self.table.schema)
+
     @staticmethod
     def _stub(md: sa.MetaData, table: str, schema: Optional[str], cols: list[str]) -> None:
         key = f"{schema}.{table}" if schema else table
@@ -448,6 +487,8 @@ class ApplyBatchImpl:
         kw = {"naming_convention": self.naming_convention} if self.naming_convention else {}
         md = sa.MetaData(**kw)
         tmp = self._new_table(self.temp_table_name, md)
+        pg = impl.dialect.name == "postgresql"
+        renames, sequences = (self._pg_prepare(tmp) if pg else ({}, []))
         impl._exec(sa_schema.CreateTable(tmp))
         old = sa.table(self.table.name, *[sa.column(c.name) for c in self.table.c],
                        schema=self.table.schema)
@@ -462,9 +503,13 @@ class ApplyBatchImpl:
             sources.append(src)
         if targets:
             impl._exec(tmp.insert().inline().from_select(targets, sa.select(*sources)))
+        for seq, _col in sequences:
+            impl.execute(f"ALTER SEQUENCE {seq} OWNED BY NONE")
         impl._exec(sa_schema.DropTable(sa.Table(self.table.name, sa.MetaData(),
                                                 schema=self.table.schema)))
         impl.rename_table(self.temp_table_name, self.table.name, schema=self.table.schema)
+        if pg:
+            self._pg_finish(impl, renames, sequences)
         final = sa.Table(self.table.name, sa.MetaData(),
                          *[sa.Column(n, NULLTYPE) for n in self.columns],
                          schema=self.table.schema)

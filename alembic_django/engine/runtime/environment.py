@@ -100,6 +100,8 @@ class EnvironmentContext:
             opts["output_buffer"] = output_buffer
         elif self.config.output_buffer is not None:
             opts["output_buffer"] = self.config.output_buffer
+        else:
+            opts["output_buffer"] = self.config.stdout
         if starting_rev:
             opts["starting_rev"] = starting_rev
         if tag:

@@ -149,7 +149,7 @@ class MigrationContext:
         elif url is not None:
             try:
                 url_obj = make_url(url) if not isinstance(url, URL) else url
-                dialect = url_obj.get_dialect(**dialect_opts)(**dialect_opts)
+                dialect = url_obj.get_dialect()(**dialect_opts)
             except Exception as exc:
                 from ..config import mask_password
 

@@ -44,7 +44,7 @@ class VersionTable:
         c = self.table.c.version_num
         kind = change[0]
         if kind == "insert":
-            impl._exec(insert(self.table).values(version_num=change[1]))
+            self._exec(impl, insert(self.table).values(version_num=change[1]), as_sql)
             return
         if kind == "update":
             old, new = change[1], change[2]
@@ -56,9 +56,17 @@ class VersionTable:
             what = f"deleting '{old}'"
         else:  # pragma: no cover - plan.py only produces the three kinds
             raise ValueError(change)
-        result = impl._exec(stmt)
+        result = self._exec(impl, stmt, as_sql)
         if not as_sql and result is not None and result.rowcount != 1:
             raise MigrationError(
                 f"Online migration expected to match one row when {what} in "
                 f"'{self.qualified_name}'; {result.rowcount} found"
             )
+
+    @staticmethod
+    def _exec(impl: Any, stmt: Any, as_sql: bool) -> Any:
+        if not as_sql:
+            return impl._exec(stmt)
+        text = str(stmt.compile(dialect=impl.dialect, compile_kwargs={"literal_binds": True}))
+        impl.static_output(text.strip() + impl.command_terminator)
+        return None

@@ -209,6 +209,12 @@ class ScriptDirectory:
     def from_config(cls, config: Any) -> "ScriptDirectory":
         from .location import script_directory_options
 
+        paths = config.get_alembic_list_option("prepend_sys_path")
+        if paths:
+            import sys
+
+            sys.path[:0] = [os.path.abspath(p) for p in paths
+                            if os.path.abspath(p) not in sys.path[: len(paths)]]
         directory = cls(**script_directory_options(config))
         directory.config = config
         return directory

@@ -48,12 +48,14 @@ class Command(BaseCommand):
                     "--check", action="store_true", dest="check_unapplied",
                     help="Apply nothing; exit non-zero when revisions up to REVISION are unapplied.",
                 )
+            _add_verbosity(p)
         p = sub.add_parser(
             "showmigrations", help="List revisions with [X] / [ ] for applied / unapplied.",
             description="List every revision, grouped by branch, marking the applied ones.",
         )
         p.add_argument("-p", "--plan", action="store_true",
                        help="Show the revisions in the order they will be applied.")
+        _add_verbosity(p)
 
     # -- entry -----------------------------------------------------------------------
     def handle(self, *args: Any, **options: Any) -> None:
@@ -82,7 +84,12 @@ class Command(BaseCommand):
                 raise
             from ...engine.config import Config
 
-            config = Config(stdout=self.stdout, cmd_opts=namespace)
+            root = conf.base_dir()
+            config = Config(file_=root / "alembic.ini" if root is not None else None,
+                            stdout=self.stdout, cmd_opts=namespace)
+        if config.config_file_name is None and conf.base_dir() is not None:
+            # where ``init`` writes the (optional) standalone alembic.ini
+            config.config_file_name = str(conf.base_dir() / "alembic.ini")
         verbosity = namespace.verbosity
         if verbosity >= 1:
             config.attributes.setdefault(conf.ATTR_PROGRESS, ProgressPrinter(self, verbosity))
@@ -146,6 +153,27 @@ class Command(BaseCommand):
             self.stdout.write(" (no revisions)")
 
 
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    """Accept Django's options after the subcommand too, as ``manage.py migrate`` does.
+
+    ``-v`` is Django's verbosity unless the command owns ``-v`` (Alembic's ``--verbose``);
+    ``--verbosity`` always is.
+    """
+    flags = ["--verbosity"]
+    if "-v" not in parser._option_string_actions:
+        flags.insert(0, "-v")
+    hide = argparse.SUPPRESS
+    parser.add_argument(*flags, type=int, choices=[0, 1, 2, 3], dest="verbosity", default=hide,
+                        help="Verbosity level; 0=minimal output, 1=normal output, 2=verbose output "
+                        "(step timings), 3=very verbose output")
+    parser.add_argument("--database", default=hide, help="Django database alias to run against.")
+    parser.add_argument("--name", default=hide, help="The settings.ALEMBIC environment.")
+    for flag in ("--no-color", "--force-color", "--traceback", "--raiseerr"):
+        parser.add_argument(flag, action="store_true", default=hide, help=hide)
+    for flag in ("--settings", "--pythonpath"):
+        parser.add_argument(flag, default=hide, help=hide)
+
+
 def _resolve(script: Any, revision: str) -> list[Any]:
     return [r for r in script.get_revisions(revision) if r is not None]
 
@@ -167,7 +195,8 @@ def group_by_branch(script: Any, order: list[str]) -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for rev in order:
         obj = script.get_revision(rev)
-        labels = sorted(getattr(obj, "_orig_branch_labels", None) or getattr(obj, "branch_labels", None) or ())
+        own = obj._orig_branch_labels if hasattr(obj, "_orig_branch_labels") else obj.branch_labels
+        labels = sorted(own or ())
         down = obj.down_revision
         parents = [down] if isinstance(down, str) else list(down or ())
         if labels:

@@ -1,0 +1,140 @@
+"""Public autogenerate API (Alembic's ``alembic.autogenerate`` functions).
+
+* :func:`compare_metadata` – the differences as Alembic's diff tuples;
+* :func:`produce_migrations` – a :class:`MigrationScript` (upgrade ops + reversed downgrade);
+* :func:`render_python_code` – the Python text of an ``UpgradeOps`` / ``DowngradeOps``;
+* :func:`generate_script_ops` – what ``revision --autogenerate`` needs: the rendered
+  upgrade / downgrade bodies and imports, after ``process_revision_directives``;
+* :func:`check` – the diffs ``check`` reports.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+
+from ..operations import ops
+from . import compare, render
+from .context import AutogenContext
+
+
+def compare_metadata(context: Any, metadata: Any) -> List[Any]:
+    """Compare ``metadata`` (a MetaData or a list of them) with the database of
+    ``context`` and return the diff tuples, e.g. ``("add_table", Table)``,
+    ``("remove_column", schema, tname, Column)``, ``("modify_nullable", schema,
+    tname, cname, existing_kw, old, new)``."""
+    script = produce_migrations(context, metadata)
+    return list(flatten_diffs(script.upgrade_ops))
+
+
+def flatten_diffs(container: Any) -> Iterable[Any]:
+    for op in container.ops:
+        if isinstance(op, ops.OpContainer):
+            yield from flatten_diffs(op)
+            continue
+        diff = op.to_diff_tuple()
+        if isinstance(diff, list):
+            yield from diff
+        elif diff:
+            yield diff
+
+
+def produce_migrations(context: Any, metadata: Any) -> Any:
+    """A ``MigrationScript`` whose upgrade ops bring the database to ``metadata``."""
+    actx = AutogenContext(context, metadata=metadata)
+    script = ops.MigrationScript(rev_id=None, upgrade_ops=ops.UpgradeOps([]),
+                                 downgrade_ops=ops.DowngradeOps([]))
+    populate_migration_script(actx, script)
+    return script
+
+
+def populate_migration_script(actx: AutogenContext, script: Any) -> None:
+    upgrade_ops = script.upgrade_ops_list[-1]
+    downgrade_ops = script.downgrade_ops_list[-1]
+    compare.produce_net_changes(actx, upgrade_ops)
+    upgrade_ops.reverse_into(downgrade_ops)
+
+
+def render_python_code(up_or_down_op: Any, sqlalchemy_module_prefix: str = "sa.",
+                       alembic_module_prefix: str = "op.", render_as_batch: bool = False,
+                       imports: Sequence[str] = (), render_item: Any = None,
+                       migration_context: Any = None,
+                       user_module_prefix: Optional[str] = None) -> str:
+    """Render an ``UpgradeOps`` / ``DowngradeOps`` as Python source (Alembic's
+    function of that name: the first line unindented, the others by four spaces)."""
+    opts = {
+        "sqlalchemy_module_prefix": sqlalchemy_module_prefix,
+        "alembic_module_prefix": alembic_module_prefix,
+        "render_item": render_item,
+        "render_as_batch": render_as_batch,
+        "user_module_prefix": user_module_prefix,
+    }
+    if migration_context is None:
+        from sqlalchemy.engine.default import DefaultDialect
+
+        migration_context = SimpleNamespace(bind=None, dialect=DefaultDialect(), opts={})
+    actx = AutogenContext(migration_context, opts=opts, autogenerate=False)
+    actx.imports = set(imports)
+    return render.indent(render.render_cmd_body(up_or_down_op, actx))
+
+
+def render_migration_script(actx: AutogenContext, script: Any) -> Dict[str, Any]:
+    """The template arguments of ``script``: one entry per upgrade / downgrade token
+    plus ``imports`` (a newline-joined, sorted string)."""
+    imports = set(getattr(script, "imports", None) or ())
+    actx.imports = imports
+    out: Dict[str, Any] = {}
+    for up in script.upgrade_ops_list:
+        out[getattr(up, "upgrade_token", "upgrades")] = render.indent(
+            render.render_cmd_body(up, actx))
+    for down in script.downgrade_ops_list:
+        out[getattr(down, "downgrade_token", "downgrades")] = render.indent(
+            render.render_cmd_body(down, actx))
+    out["imports"] = "\n".join(sorted(imports))
+    return out
+
+
+def run_revision_directives(context: Any, revision: Any, directives: List[Any]) -> List[Any]:
+    hook = (getattr(context, "opts", None) or {}).get("process_revision_directives")
+    if hook is not None:
+        hook(context, revision, directives)
+    return directives
+
+
+def produce_revision_directives(context: Any, metadata: Any = None,
+                                revision: Any = ()) -> List[Any]:
+    """Autogenerate into a list of ``MigrationScript`` and pass it through the
+    ``process_revision_directives`` hook (which may edit, replace or empty it)."""
+    actx = AutogenContext(context, metadata=metadata)
+    script = ops.MigrationScript(rev_id=None, upgrade_ops=ops.UpgradeOps([]),
+                                 downgrade_ops=ops.DowngradeOps([]))
+    populate_migration_script(actx, script)
+    return run_revision_directives(context, revision, [script])
+
+
+def generate_script_ops(context: Any, metadata: Any = None, revision: Any = ()
+                        ) -> Tuple[Optional[str], Optional[str], set, Any]:
+    """What ``revision --autogenerate`` writes: ``(upgrades, downgrades, imports, script)``.
+
+    ``upgrades`` / ``downgrades`` are the function bodies (first line unindented, as
+    the template puts them after four spaces).  When the hook empties the directives
+    list, returns ``(None, None, set(), None)``: no file should be written.
+    """
+    directives = produce_revision_directives(context, metadata, revision)
+    if not directives:
+        return None, None, set(), None
+    script = directives[0]
+    actx = AutogenContext(context, metadata=metadata, autogenerate=False)
+    args = render_migration_script(actx, script)
+    ups = [args[getattr(u, "upgrade_token", "upgrades")] for u in script.upgrade_ops_list]
+    downs = [args[getattr(d, "downgrade_token", "downgrades")]
+             for d in script.downgrade_ops_list]
+    imports = set(actx.imports)
+    script.imports = imports
+    return "\n\n".join(ups), "\n\n".join(downs), imports, script
+
+
+def check(context: Any, metadata: Any = None) -> List[Any]:
+    """The diffs ``check`` reports (an empty list when the database matches)."""
+    script = produce_migrations(context, metadata)
+    return list(flatten_diffs(script.upgrade_ops))
