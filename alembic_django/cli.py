@@ -37,11 +37,13 @@ def _config_files(values: list[str] | None, must_exist: bool = True
         for value in values:
             if os.path.basename(value) == "pyproject.toml":
                 if toml is not None:
-                    raise ConfigError("-c/--config may name at most one pyproject.toml")
+                    raise ConfigError(f"-c/--config may name at most one pyproject.toml "
+                                      f"(got {toml} and {value})")
                 toml = value
             else:
                 if ini is not None:
-                    raise ConfigError("-c/--config may name at most one ini file")
+                    raise ConfigError(f"-c/--config may name at most one ini file "
+                                      f"(got {ini} and {value})")
                 ini = value
         for path in (ini, toml):
             if must_exist and path is not None and not os.path.exists(path):

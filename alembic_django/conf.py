@@ -275,11 +275,21 @@ def _sqlite_url(name: Any, options: dict[str, Any]) -> tuple["URL", dict[str, An
 
 
 def _settings_dict(alias: str) -> dict[str, Any]:
+    """Django's live settings for ``alias`` (renamed by the test runner, read now).
+
+    The backend module is not needed to build a URL (e.g. mysqlclient may be
+    missing while PyMySQL is installed), so a backend that cannot load falls back to
+    the configured dict, which is the same object the connection would hold.
+    """
+    from django.core.exceptions import ImproperlyConfigured
     from django.db import connections
 
     if alias not in connections.settings:
         raise ConfigError(f"Unknown database alias {alias!r}: it is not in settings.DATABASES")
-    return connections[alias].settings_dict
+    try:
+        return connections[alias].settings_dict
+    except (ImproperlyConfigured, ImportError):
+        return connections.settings[alias]
 
 
 def database_url(alias: str = "default") -> "URL":

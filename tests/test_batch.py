@@ -231,3 +231,33 @@ def test_batch_recreate_always_postgresql(postgresql_url):
         conn.execute(sa.text("INSERT INTO t (n) VALUES (9)"))  # the sequence carries on
         assert conn.execute(sa.text("SELECT id FROM t ORDER BY id")).scalars().all() == [1, 2]
     engine.dispose()
+
+
+def test_sqlite_recreate_keeps_autoincrement(sqlite_op):
+    op, conn = sqlite_op
+    op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("n", sa.Integer), sqlite_autoincrement=True)
+    with op.batch_alter_table("t") as batch_op:
+        batch_op.alter_column("n", nullable=False)
+    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 't'").scalar()
+    assert "AUTOINCREMENT" in sql
+
+
+def test_sqlite_refuses_recreate_of_referenced_table_with_foreign_keys_on(sqlite_url):
+    engine = sa.create_engine(sqlite_url, poolclass=sa.pool.NullPool)
+
+    @sa.event.listens_for(engine, "connect")
+    def _fk_on(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+    with engine.begin() as conn:
+        op = Operations(make_context(conn.dialect, conn))
+        make_tables(op)
+        with pytest.raises(CommandError, match=r"batch_alter_table 'parent'.*'child'.*"
+                                               r"foreign_keys is ON"):
+            with op.batch_alter_table("parent") as batch_op:
+                batch_op.drop_column("note")
+        with op.batch_alter_table("child") as batch_op:  # nothing references child
+            batch_op.alter_column("parent_id", nullable=False)
+        assert conn.execute(sa.text("SELECT count(*) FROM child")).scalar() == 1
+    engine.dispose()

@@ -254,3 +254,52 @@ def test_raiseerr_keeps_engine_error(project):
 
     with pytest.raises(EngineError):
         project.run("--raiseerr", "upgrade", "nosuchrev")
+
+
+# -- the same commands on PostgreSQL and MariaDB, through a Django DATABASES alias ------------
+def _django_entry(url_text: str) -> dict:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url_text)
+    engine = {"postgresql": "postgresql", "mysql": "mysql"}[url.get_backend_name()]
+    return {"ENGINE": f"django.db.backends.{engine}", "NAME": url.database,
+            "USER": url.username or "", "PASSWORD": url.password or "",
+            "HOST": url.host or "", "PORT": url.port or "", "OPTIONS": {}}
+
+
+@pytest.fixture(params=["postgresql", "mysql"])
+def server_project(request, project):
+    from django.db import connections
+
+    from conftest import wipe_database
+
+    url = request.getfixturevalue(f"{request.param}_url")
+    connections.settings["server"] = _django_entry(url)
+    alembic = {"default": {"script_location": project.root / "alembic", "database": "server"}}
+    try:
+        with override_settings(ALEMBIC=alembic):
+            yield project, url
+    finally:
+        del connections.settings["server"]
+        try:
+            del connections["server"]  # the cached DatabaseWrapper, if one was made
+        except AttributeError:
+            pass
+        wipe_database(url)
+
+
+def test_upgrade_downgrade_on_server(server_project):
+    import sqlalchemy as sa
+
+    project, url = server_project
+    project.run("upgrade", "heads")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+        assert {"inventory_item", "inventory_supplier", "alembic_version"} <= tables
+        assert "[X] 53fffde5ad5" in project.run("showmigrations")
+        project.run("upgrade", "heads", "--check")
+        project.run("downgrade", "base")
+        assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()

@@ -93,9 +93,9 @@ def write_project(root: Path, url: str, *, fail_at: str | None = None,
     for rev in REVS:
         body = f'op.create_table("g_{rev}", sa.Column("id", sa.Integer, primary_key=True))'
         if slow and rev == REVS[0]:
-            body = "import time; time.sleep(1.5)\n    " + body
+            body = "import time; time.sleep(1.5)\n" + " " * 16 + body
         if rev == fail_at:
-            body += '\n    op.execute("SELECT * FROM no_such_table_anywhere")'
+            body += "\n" + " " * 16 + 'op.execute("SELECT * FROM no_such_table_anywhere")'
         (mig / "versions" / f"{rev}_g.py").write_text(textwrap.dedent(f'''\
             """step {rev}"""
             from alembic_django import op

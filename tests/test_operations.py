@@ -553,3 +553,35 @@ def test_foreign_key_op_round_trip():
     assert op.kw["ondelete"] == "CASCADE"
     assert op.to_diff_tuple()[0] == "add_fk"
     assert op.reverse().to_diff_tuple()[0] == "remove_fk"
+
+
+def test_percent_sign_in_default_and_comment(online):
+    op, conn = online
+    op.create_table("t", sa.Column("id", sa.Integer, primary_key=True),
+                    sa.Column("p", sa.String(10), server_default="5%"))
+    op.bulk_insert(sa.table("t", sa.column("id")), [{"id": 1}])
+    assert conn.execute(sa.text("SELECT p FROM t")).scalar() == "5%"
+    op.create_table_comment("t", "100% sure")
+    if conn.dialect.name != "sqlite":
+        assert sa.inspect(conn).get_table_comment("t")["text"] == "100% sure"
+
+
+def test_create_table_op_from_table_round_trip_keeps_each_constraint_once():
+    from sqlalchemy.schema import CreateTable
+
+    md = sa.MetaData()
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    t = sa.Table("c", md, sa.Column("id", sa.Integer),
+                 sa.Column("pid", sa.Integer, sa.ForeignKey("p.id")),
+                 sa.Column("u", sa.String(5), unique=True),
+                 sa.CheckConstraint("id > 0", name="ck_c"),
+                 sa.PrimaryKeyConstraint("id", name="pk_c"))
+    for table in (ops.CreateTableOp.from_table(t).to_table(),
+                  ops.DropTableOp.from_table(t).reverse().to_table()):
+        assert table is not t and table.metadata is not md
+        kinds = sorted(type(c).__name__ for c in table.constraints)
+        assert kinds == ["CheckConstraint", "ForeignKeyConstraint", "PrimaryKeyConstraint",
+                         "UniqueConstraint"]
+        assert table.primary_key.name == "pk_c"
+        ddl = str(CreateTable(table).compile(dialect=sqlite.dialect()))
+        assert "REFERENCES p (id)" in ddl and "UNIQUE (u)" in ddl

@@ -457,20 +457,25 @@ def _build(specs):
     pytest.param(lambda: SEED.history_range("ae10"), RevisionError,
                  "History range requires [start]:[end], [start]:, or :[end]",
                  id="range-without-colon"),
+    # aaaa1111 <--> bbbb2222   (each is the other's down_revision; no base, no head)
     pytest.param(_build([("aaaa1111", "bbbb2222", None, None),
                          ("bbbb2222", "aaaa1111", None, None)]),
                  CycleDetected, "Cycle is detected in revisions (aaaa1111, bbbb2222)",
                  id="cycle"),
+    # 0000base -> aaaa1111        bbbb2222 <--> cccc3333
     pytest.param(_build([("0000base", None, None, None), ("aaaa1111", "0000base", None, None),
                          ("bbbb2222", "cccc3333", None, None),
                          ("cccc3333", "bbbb2222", None, None)]),
                  CycleDetected, "Cycle is detected in revisions (bbbb2222, cccc3333)",
                  id="cycle-beside-a-good-branch"),
+    # aaaa1111 (base) -> bbbb2222, and aaaa1111 depends_on bbbb2222
     pytest.param(_build([("aaaa1111", None, "bbbb2222", None),
                          ("bbbb2222", "aaaa1111", None, None)]),
                  DependencyCycleDetected,
                  "Dependency cycle is detected in revisions (aaaa1111, bbbb2222)",
                  id="dependency-cycle"),
+    # aaaa1111 --+   (its own down_revision)
+    #     ^------+
     pytest.param(lambda: Revision("aaaa1111", "aaaa1111"), LoopDetected,
                  "Self-loop is detected in revisions (aaaa1111)", id="self-loop"),
     pytest.param(lambda: Revision("aaaa1111", None, dependencies="aaaa1111"),

@@ -122,7 +122,7 @@ def test_relative_and_partial_errors(tutorial):
     assert out == "FAILED: Can't locate revision identified by 'zzzz'\n" or \
         out.startswith("FAILED: No such revision or branch 'zzzz'")
     out = run("upgrade", "1:2", ok=False)
-    assert out == "FAILED: Range revision not allowed\n"
+    assert out.startswith("FAILED: Range revision not allowed")
     out = run("downgrade", "--sql", "-1", ok=False)
     assert out == "FAILED: downgrade with --sql requires <fromrev>:<torev>\n"
 

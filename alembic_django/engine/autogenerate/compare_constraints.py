@@ -330,6 +330,10 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
             if cfk.get("name") == name:
                 compare_to = cobj
         if actx.run_object_filters(fk, name, "foreign_key_constraint", False, compare_to):
+            if mysql and not _has_leading_index(sig[0], rt, meta_table, conn_by_sig, sig):
+                # index the key explicitly: MySQL would make one that its DROP keeps
+                mto.ops.append(ops.CreateIndexOp(name or sig[0][0], tname, list(sig[0]),
+                                                 schema=schema))
             mto.ops.append(ops.CreateForeignKeyOp.from_constraint(fk))
 
 
@@ -338,3 +342,14 @@ def _index_orphaned(sig: Tuple, meta_by_sig: Dict) -> bool:
     implicit index would be left behind by dropping the key)."""
     cols = sig[0]
     return not any(s[0][:len(cols)] == cols for s in meta_by_sig)
+
+
+def _has_leading_index(cols: Tuple[str, ...], rt: ReflectedTable, meta_table: sa.Table,
+                       conn_by_sig: Dict, sig: Tuple) -> bool:
+    """True when an index (or the primary key) already starts with ``cols``."""
+    candidates = [tuple(rt.pk.get("constrained_columns") or ())]
+    candidates += [tuple(ix.get("column_names") or ()) for ix in rt.indexes]
+    candidates += [tuple(c.name for c in ix.columns) for ix in meta_table.indexes]
+    candidates += [tuple(c.name for c in uq.columns) for uq in meta_table.constraints
+                   if isinstance(uq, sa.UniqueConstraint)]
+    return any(c[:len(cols)] == cols for c in candidates)

@@ -168,6 +168,11 @@ def defaults_differ(dialect: Any, conn_col: sa.Column, meta_col: sa.Column,
     conn_n = normalize_default(rendered_conn, conn_col.type)
     if meta_n == conn_n:
         return False
+    if _is_numeric(meta_col.type) and meta_n is not None and conn_n is not None:
+        try:
+            return float(meta_n) != float(conn_n)  # 0 vs 0.00 (MySQL DECIMAL)
+        except ValueError:
+            pass
     if dialect.name in ("mysql", "mariadb") and conn_n and meta_n:
         # MariaDB bundles ON UPDATE into the default; compare it separately
         mi = re.match(r"(.*) (on update .*)$", conn_n)

@@ -37,10 +37,29 @@ def check_consistency(script: ScriptDirectory, heads: Any) -> None:
         )
 
 
+def check_parents(script: ScriptDirectory, steps: list) -> None:
+    """Every step's parents must exist (a dangling down_revision is only a warning
+    until something needs to run through it)."""
+    rmap = script.revision_map
+    for step in steps:
+        rev = step.revision
+        for parent in rev._versioned_down_revisions:
+            try:
+                found = rmap.get_revision(parent)
+            except Exception:
+                found = None
+            if found is None:
+                raise CommandError(
+                    f"Revision {rev.revision} ({getattr(rev, 'path', '?')}) has down_revision "
+                    f"{parent!r}, which is not present in the script directory"
+                )
+
+
 def _split_range(revision: str, sql: bool, verb: str) -> tuple[str | None, str]:
     if ":" in revision:
         if not sql:
-            raise CommandError("Range revision not allowed")
+            raise CommandError(f"Range revision not allowed: {revision!r} (a start:end range "
+                               "needs --sql)")
         start, revision = revision.split(":", 1)
         return start or None, revision
     return None, revision
@@ -64,7 +83,9 @@ def upgrade(config: Any, revision: str, sql: bool = False, tag: str | None = Non
         if not sql:
             check_consistency(script, heads)
         with _graph_errors():
-            return plan.upgrade_plan(script.revision_map, heads, revision)
+            steps = plan.upgrade_plan(script.revision_map, heads, revision)
+        check_parents(script, steps)
+        return steps
 
     _env(config, script, fn, as_sql=sql, starting_rev=starting_rev, destination_rev=revision,
          tag=tag)
@@ -119,7 +140,8 @@ def stamp(config: Any, revisions: list[str], sql: bool = False, tag: str | None 
     for rev in revisions:
         if ":" in rev:
             if not sql:
-                raise CommandError("Range revision not allowed")
+                raise CommandError(f"Range revision not allowed: {rev!r} (a start:end range "
+                                   "needs --sql)")
             start, rev = rev.split(":", 1)
             if starting_rev is not None and starting_rev != start:
                 raise CommandError("Stamp operation with --sql only supports one starting "

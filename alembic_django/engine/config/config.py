@@ -62,7 +62,7 @@ class Config:
         file_: str | os.PathLike | None = None,
         ini_section: str = "alembic",
         output_buffer: TextIO | None = None,
-        stdout: TextIO = sys.stdout,
+        stdout: TextIO | None = None,
         cmd_opts: Namespace | None = None,
         config_args: dict[str, Any] | None = None,
         attributes: dict[str, Any] | None = None,
@@ -74,13 +74,21 @@ class Config:
         self.toml_file_name = os.fspath(toml_file) if toml_file is not None else None
         self.config_ini_section = ini_section
         self.output_buffer = output_buffer
-        self.stdout = stdout
+        self._stdout = stdout
         self.cmd_opts = cmd_opts
         self.config_args = dict(config_args or {})
         self.attributes: dict[str, Any] = attributes if attributes is not None else {}
         self._mapping = MappingSource(mapping, mapping_origin)
         self._ini: IniSource | None = None
         self._toml: TomlSource | None = None
+
+    @property
+    def stdout(self) -> TextIO:
+        return self._stdout if self._stdout is not None else sys.stdout
+
+    @stdout.setter
+    def stdout(self, value: TextIO) -> None:
+        self._stdout = value
 
     # -- sources -------------------------------------------------------------
     @property
@@ -234,6 +242,8 @@ class Config:
             return [os.fspath(v) if isinstance(v, PurePath) else str(v) for v in value]
         if isinstance(value, PurePath):
             return [os.fspath(value)]
+        if not isinstance(value, str):
+            raise ConfigError(f"{origin}: {name} must be a list of paths, not {value!r}")
         text = str(value)
         sep = self._separator(name)
         if sep is None:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
 from sqlalchemy.engine.mock import MockConnection
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.elements import BindParameter, ClauseElement, TextClause
+from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
 from ..errors import CommandError
 
@@ -394,6 +394,3 @@ class DefaultImpl:
         compile_kw = {"literal_binds": True, "include_table": False}
         return str(expr.compile(dialect=self.dialect, compile_kwargs=compile_kw))
 
-
-def is_text(value: Any) -> bool:
-    return isinstance(value, TextClause)

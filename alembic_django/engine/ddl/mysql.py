@@ -79,9 +79,8 @@ class MySQLImpl(DefaultImpl):
         )
 
     def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
-        if type(const) is sa.schema.Constraint or isinstance(const, sa.schema.Constraint) and not \
-                isinstance(const, (sa.ForeignKeyConstraint, sa.PrimaryKeyConstraint,
-                                   sa.UniqueConstraint, sa.CheckConstraint)):
+        if not isinstance(const, (sa.ForeignKeyConstraint, sa.PrimaryKeyConstraint,
+                                  sa.UniqueConstraint, sa.CheckConstraint)):
             raise CommandError(
                 f"drop_constraint {const.name!r} on table {const.table.name!r}: MySQL/MariaDB "
                 "needs the constraint type; pass type_='foreignkey', 'unique', 'primary' or 'check'"

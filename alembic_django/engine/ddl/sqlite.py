@@ -7,6 +7,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 
+from ..errors import CommandError
 from .impl import DefaultImpl, alter_table, batch_required, format_column
 
 _CONSTRAINT_DIRECTIVE = {
@@ -38,6 +39,34 @@ class SQLiteImpl(DefaultImpl):
             elif opname not in ("create_index", "drop_index"):
                 return True
         return False
+
+    def prep_table_for_batch(self, batch_impl: Any, table: Any) -> None:
+        """Before "move and copy": keep AUTOINCREMENT, and refuse to DROP a table that
+        other tables reference while ``PRAGMA foreign_keys`` is on (the implicit DELETE
+        would fire their ON DELETE actions)."""
+        conn = self.connection
+        if conn is None:
+            return
+        sql = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table.name,)
+        ).scalar() or ""
+        if "AUTOINCREMENT" in sql.upper():
+            batch_impl.table_kwargs.setdefault("sqlite_autoincrement", True)
+        if not conn.exec_driver_sql("PRAGMA foreign_keys").scalar():
+            return
+        names = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'").scalars().all()
+        for name in names:
+            if name == table.name:
+                continue
+            quoted = self.dialect.identifier_preparer.quote(name)
+            refs = conn.exec_driver_sql(f"PRAGMA foreign_key_list({quoted})").all()
+            if any(row[2] == table.name for row in refs):
+                raise CommandError(
+                    f"batch_alter_table {table.name!r}: table {name!r} references it and "
+                    "PRAGMA foreign_keys is ON, so recreating it would run their ON DELETE "
+                    "actions; turn foreign keys off for the migration connection"
+                )
 
     def add_constraint(self, const: Any) -> None:
         if const._create_rule is not None and not const._create_rule(self):

@@ -69,6 +69,8 @@ class BatchOperationsImpl:
         batch_impl = ApplyBatchImpl(self.impl, existing, self.table_args, self.table_kwargs,
                                     reflected, self.partial_reordering or (),
                                     self.naming_convention)
+        if reflected:
+            self.impl.prep_table_for_batch(batch_impl, existing)
         for opname, args, kw in self.batch:
             getattr(batch_impl, opname)(*args, **kw)
         batch_impl.create(self.impl)

@@ -34,6 +34,10 @@ class MigrateOperation:
             self._info = {}
             return self._info
 
+    @info.setter
+    def info(self, value: dict) -> None:
+        self._info = value
+
     def reverse(self) -> "MigrateOperation":
         raise NotImplementedError(f"{type(self).__name__} is not reversible")
 
@@ -491,14 +495,6 @@ class CreateTableOp(MigrateOperation):
         self._namespace_metadata = _namespace_metadata
         self._constraints_included = _constraints_included
 
-    @property  # type: ignore[override]
-    def info(self) -> dict:
-        return self._info
-
-    @info.setter
-    def info(self, value: dict) -> None:
-        self._info = value
-
     def reverse(self) -> "DropTableOp":
         return DropTableOp.from_table(self.to_table(), _namespace_metadata=self._namespace_metadata)
 
@@ -542,7 +538,7 @@ class DropTableOp(MigrateOperation):
         self.if_exists = if_exists
         self.table_kw = dict(table_kw or {})
         self.comment = self.table_kw.pop("comment", None)
-        self.info_ = self.table_kw.pop("info", None)
+        self.info = self.table_kw.pop("info", None) or {}
         self.prefixes = self.table_kw.pop("prefixes", None)
         self._reverse = _reverse
 
@@ -569,7 +565,7 @@ class DropTableOp(MigrateOperation):
         if self.prefixes:
             kw["prefixes"] = self.prefixes
         return _schema_obj(migration_context).table(
-            self.table_name, *items, schema=self.schema, info=dict(self.info_ or {}),
+            self.table_name, *items, schema=self.schema, info=dict(self.info),
             _constraints_included=bool(self._reverse and self._reverse._constraints_included),
             **kw)
 

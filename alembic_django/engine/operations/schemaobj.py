@@ -116,19 +116,22 @@ class SchemaObjects:
                     c.unique = None
                     c.index = None
             cols.append(c)
-        consts = [
-            c._copy() if getattr(c, "parent", None) is not None else c
-            for c in columns
-            if isinstance(c, (sa_schema.Constraint, sa.Index))
-        ]
-        t = sa.Table(name, md, *cols, **kw)
-        for const in consts:
-            if constraints_included and isinstance(const, sa.PrimaryKeyConstraint) and \
-                    t.primary_key.columns and not const.name:
+        items = [c for c in columns if isinstance(c, (sa_schema.Constraint, sa.Index))]
+        fresh = [c for c in items if not _is_bound(c)]
+        attached = [c for c in items if _is_bound(c)]
+        t = sa.Table(name, md, *cols, *fresh, **kw)
+        for const in attached:
+            if isinstance(const, sa.Index):
+                exprs = [t.c[e.name] if isinstance(e, sa.Column) else e for e in const.expressions]
+                sa.Index(const.name, *exprs, unique=const.unique, _table=t, **const.kwargs)
                 continue
-            if isinstance(const, sa.ForeignKeyConstraint) and self._duplicate_fk(t, const):
+            if isinstance(const, sa.PrimaryKeyConstraint):
+                if t.primary_key.columns and not const.name:
+                    continue
+            copied = const._copy(target_table=t)
+            if isinstance(copied, sa.ForeignKeyConstraint) and self._duplicate_fk(t, copied):
                 continue
-            t.append_constraint(const)
+            t.append_constraint(copied)
         for fk in list(t.foreign_keys):
             self._ensure_table_for_fk(md, fk)
         return t
@@ -174,6 +177,12 @@ class SchemaObjects:
                 exprs.append(col)
         idx = sa.Index(name, *exprs, _table=t, **kw)
         return idx
+
+
+def _is_bound(item: Any) -> bool:
+    if isinstance(item, sa.Index):
+        return item.table is not None
+    return getattr(item, "parent", None) is not None
 
 
 def is_expression(col: Any) -> bool:

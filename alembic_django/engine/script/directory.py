@@ -386,7 +386,14 @@ class ScriptDirectory:
                     break
             else:
                 raise CommandError(f"No env.py file found in {self.dir}")
-        load_python_file(path, module_id="env_py")
+        from ..errors import MigrationError
+
+        try:
+            load_python_file(path, module_id="env_py")
+        except CommandError:
+            raise
+        except Exception as exc:
+            raise MigrationError(f"{path}: {type(exc).__name__}: {exc}") from exc
 
     # -- writing -------------------------------------------------------------------
     def generate_revision(self, revid: str, message: str | None, head: Any = None,

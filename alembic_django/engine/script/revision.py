@@ -5,8 +5,8 @@ A :class:`RevisionMap` is built lazily from a zero-argument callable yielding
 Every walk is iterative (a 10,000-long chain does not recurse) and every public
 operation is O(n) or O(n log n) in the number of revisions.
 
-Graph errors carry data (:class:`RevisionError` and subclasses); ``str(exc)`` is
-the one-line text Alembic shows the user, so ``ScriptDirectory`` can translate
+Graph errors (:mod:`.revision_errors`, re-exported here) carry data; ``str(exc)``
+is the one-line text Alembic shows the user, so ``ScriptDirectory`` can translate
 any of them with ``CommandError(str(exc))``.
 """
 
@@ -17,11 +17,6 @@ import re
 import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, Union
-
-_relative_destination = re.compile(r"(?:(.+?)@)?(\w+)?((?:\+|-)\d+)")
-_revision_illegal_chars = ("@", "-", "+", ":")
-
-RevisionIdentifier = Union[str, Sequence[str], None]
 
 from .revision_errors import (  # noqa: F401 - re-exported: the graph's public errors
     CycleDetected,
@@ -38,6 +33,12 @@ from .revision_errors import (  # noqa: F401 - re-exported: the graph's public e
     RevisionError,
     to_tuple,
 )
+
+_relative_destination = re.compile(r"(?:(.+?)@)?(\w+)?((?:\+|-)\d+)")
+_revision_illegal_chars = ("@", "-", "+", ":")
+
+RevisionIdentifier = Union[str, Sequence[str], None]
+
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
@@ -793,14 +794,18 @@ class RevisionMap:
         return needs, tuple(targets)
 
     @staticmethod
-    def _reach_in(kids: dict[str, list[str]], start: str, emitted: set[str]) -> set[str]:
-        """Not-yet-emitted descendants of ``start`` within a sort's todo set."""
+    def _reach_in(kids: dict[str, list[str]], start: str, emitted: set[str],
+                  stop_at: str) -> set[str]:
+        """Not-yet-emitted descendants of ``start`` within a sort's todo set; stops
+        early at ``stop_at`` (the first tip in order: nothing can beat it)."""
         seen: set[str] = set()
         todo = [k for k in kids.get(start, ()) if k not in emitted]
         while todo:
             rid = todo.pop()
             if rid not in seen:
                 seen.add(rid)
+                if rid == stop_at:
+                    break
                 todo.extend(k for k in kids.get(rid, ()) if k not in emitted and k not in seen)
         return seen
 
@@ -833,7 +838,8 @@ class RevisionMap:
             if pending[cand]:
                 # another branch still builds on cand: switch to the first tip (in
                 # tips order) that has cand as an ancestor, as Alembic does
-                above = self._reach_in(kids, cand, emitted)
+                first_other = tips[1] if idx == 0 else tips[0]
+                above = self._reach_in(kids, cand, emitted, first_other)
                 idx = next(n for n, tip in enumerate(tips) if tip in above and tip != cand)
                 continue
             output.append(cand)

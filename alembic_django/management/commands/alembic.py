@@ -91,8 +91,11 @@ class Command(BaseCommand):
             # where ``init`` writes the (optional) standalone alembic.ini
             config.config_file_name = str(conf.base_dir() / "alembic.ini")
         verbosity = namespace.verbosity
-        if verbosity >= 1:
+        if verbosity >= 1 and not getattr(namespace, "sql", False):
+            # (offline SQL goes to stdout: progress lines would corrupt it)
             config.attributes.setdefault(conf.ATTR_PROGRESS, ProgressPrinter(self, verbosity))
+        if verbosity >= 3:
+            _log_to_stderr()
         return config
 
     def run_command(self, cmd: registry.Command, namespace: argparse.Namespace) -> None:
@@ -151,6 +154,21 @@ class Command(BaseCommand):
                 self.stdout.write(f" {mark} {_label(script, rev)}")
         if not order:
             self.stdout.write(" (no revisions)")
+
+
+def _log_to_stderr() -> None:
+    """At ``-v 3`` show the engine's log lines (``Context impl``, ``Running upgrade``...)."""
+    import logging
+    import sys
+
+    logger = logging.getLogger("alembic_django")
+    if not any(getattr(h, "_alembic_django", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-5.5s [%(name)s] %(message)s"))
+        handler._alembic_django = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
 
 
 def _add_verbosity(parser: argparse.ArgumentParser) -> None:
