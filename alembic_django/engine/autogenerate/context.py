@@ -91,7 +91,10 @@ class AutogenContext:
     def sorted_tables(self) -> List[Any]:
         tables: List[Any] = []
         for md in self.metadatas:
-            tables.extend(md.sorted_tables)
+            try:
+                tables.extend(md.sorted_tables)
+            except Exception:  # a key to a table outside this MetaData: keep model order
+                tables.extend(md.tables.values())
         return tables
 
     @property

@@ -266,7 +266,8 @@ class ProgressPrinter:
         kind = event.get("event")
         out = self.command.stdout
         if kind == "step_start":
-            out.write(f"  Running {event.get('step', '')}...", ending="")
+            # at -v 3 the engine's own log lines follow, so the line is finished here
+            out.write(f"  Running {event.get('step', '')}...", ending="\n" if self.verbosity >= 3 else "")
             out.flush()
         elif kind == "step_done":
             suffix = ""
