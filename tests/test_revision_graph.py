@@ -609,6 +609,17 @@ def test_map_is_built_once_and_lazily():
     assert calls == [1]
 
 
+def test_add_revision_rebuilds_lazily():
+    rmap = make_map(LINEAR)
+    assert rmap.heads == ("9f8e7d6c5b4a",)
+    rmap.add_revision(Revision("77aa77aa77aa", "9f8e7d6c5b4a", branch_labels="tail"))
+    assert rmap.heads == ("77aa77aa77aa",)
+    assert rmap.get_revision("9f8e7d6c5b4a").nextrev == frozenset({"77aa77aa77aa"})
+    assert rmap.get_revision("tail@head").revision == "77aa77aa77aa"
+    with pytest.raises(RevisionError, match="revision ffffffffffff not in map"):
+        rmap.add_revision(Revision("ffffffffffff", None), _replace=True)
+
+
 def test_no_warnings_for_a_clean_graph():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -166,7 +166,7 @@ def test_output_encoding(env):
     ini = env / "alembic.ini"
     ini.write_text(ini.read_text().replace("# output_encoding = utf-8", "output_encoding = latin-1"))
     mako = env / "alembic" / "script.py.mako"
-    mako.write_text("# -*- coding: latin-1 -*-\n" + mako.read_text())
+    mako.write_text("#!python\n# -*- coding: latin-1 -*-\n" + mako.read_text())
     out = run("revision", "-m", "café au lait", "--rev-id", "c1")
     path = Path(out.split()[1])
     assert "café".encode("latin-1") in path.read_bytes()

@@ -183,9 +183,25 @@ class RevisionMap:
     def get_bases(self) -> tuple[str, ...]:
         return self.bases
 
+    def add_revision(self, revision: Revision, _replace: bool = False) -> None:
+        """Add (or with ``_replace`` swap in) one revision; the map rebuilds lazily."""
+        self._ensure()
+        revs = dict(self._revs)
+        if not _replace and revision.revision in revs:
+            warnings.warn("Revision %s is present more than once" % revision.revision,
+                          stacklevel=2)
+        elif _replace and revision.revision not in revs:
+            raise RevisionError("revision %s not in map" % revision.revision)
+        revs[revision.revision] = revision
+        items = list(revs.values())
+        self._generator = lambda: items
+        self._built = False
+
     def _build(self) -> None:
         revs: dict[str, Revision] = {}
         for rev in self._generator():
+            if "_orig_branch_labels" not in rev.__dict__:  # a subclass skipped __init__
+                rev._orig_branch_labels = to_tuple(rev.branch_labels)
             if rev.revision in revs:
                 warnings.warn("Revision %s is present more than once" % rev.revision,
                               stacklevel=3)
