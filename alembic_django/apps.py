@@ -89,7 +89,10 @@ def upgrade_alias(alias: str, verbosity: int = 1, stdout: Any = None) -> list[st
     from .command import upgrade
 
     done = []
+    environments = conf.environments()
     for name in conf.environments_for_alias(alias):
+        if "sqlalchemy.url" in environments[name]:
+            continue  # an explicit URL is not the test database: never migrate it from here
         out = stdout if (stdout is not None and verbosity >= 2) else io.StringIO()
         config = conf.get_config(name, stdout=out)
         if verbosity >= 1 and stdout is not None:

@@ -29,10 +29,10 @@ import sys
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
-from .engine.errors import CommandError, ConfigError
+from .engine.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sqlalchemy.engine import URL, Connection, Engine
+    from sqlalchemy.engine import URL, Engine
 
     from .engine.config import Config
 

@@ -700,3 +700,57 @@ def test_bulk_reflection_query_count(postgresql_url):
     engine.dispose()
     assert counts[40] <= counts[5]  # (the first run also warms a per-dialect cache)
     assert counts[40] < 20
+
+
+def test_model_metadata_is_left_untouched(sqlite_conn):
+    md = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+    md_parent(md)
+    t = sa.Table("item", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("x", sa.String(10), unique=True),
+                 sa.Column("y", sa.Integer, index=True),
+                 sa.Column("pid", sa.ForeignKey("parent.id")),
+                 sa.UniqueConstraint("y", name="uq_y"))
+
+    def shape():
+        return (len(t.constraints), len(t.indexes), len(t.c), sorted(md.tables),
+                len(t.foreign_keys))
+
+    before = shape()
+    for _ in range(2):
+        ctx = make_ctx(sqlite_conn, md)
+        compare_metadata(ctx, md)
+        generate_script_ops(ctx)
+    assert shape() == before
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sqlite_or_postgresql_url(request):
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+def test_expression_and_descending_indexes(sqlite_or_postgresql_url):
+    def md_(extra: bool):
+        md = sa.MetaData()
+        t = sa.Table("person", md, sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("first_name", sa.String(40)), sa.Column("age", sa.Integer))
+        sa.Index("ix_person_lower", sa.func.lower(t.c.first_name))
+        sa.Index("ix_person_age_desc", t.c.age.desc(), t.c.first_name)
+        if extra:
+            sa.Index("ix_person_upper", sa.func.upper(t.c.first_name))
+        return md
+
+    engine = sa.create_engine(sqlite_or_postgresql_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        md_(False).create_all(conn)
+    with engine.connect() as conn:
+        md = md_(False)
+        assert compare_metadata(make_ctx(conn, md), md) == []
+        md = md_(True)
+        diffs, up, down, imports, _ = autogen(conn, md)
+        assert diff_kinds(diffs) == ["add_index"]
+        assert "['upper(first_name)']" not in up and "sa.text('upper(first_name)')" in up
+    with engine.begin() as conn:
+        run_rendered(conn, up, imports)
+    with engine.connect() as conn:
+        assert compare_metadata(make_ctx(conn, md), md) == []
+    engine.dispose()

@@ -261,3 +261,17 @@ def test_sqlite_refuses_recreate_of_referenced_table_with_foreign_keys_on(sqlite
             batch_op.alter_column("parent_id", nullable=False)
         assert conn.execute(sa.text("SELECT count(*) FROM child")).scalar() == 1
     engine.dispose()
+
+
+def test_batch_recreate_add_column_with_foreign_key(online):
+    op, conn = online
+    make_tables(op)
+    if conn.dialect.name == "mysql":
+        pytest.skip("MySQL cannot drop a table other tables reference; recreate is for SQLite")
+    with op.batch_alter_table("child", recreate="always") as batch_op:
+        batch_op.add_column(sa.Column("other_id", sa.Integer,
+                                      sa.ForeignKey("parent.id", name="fk_child_other")))
+    fks = {fk["name"]: fk for fk in sa.inspect(conn).get_foreign_keys("child")}
+    assert set(fks) == {"fk_child_parent", "fk_child_other"}
+    assert fks["fk_child_other"]["constrained_columns"] == ["other_id"]
+    assert conn.execute(sa.text("SELECT parent_id FROM child")).scalar() == 2

@@ -94,3 +94,31 @@ def test_history_with_branch_range_and_heads(example):
     assert "27c6a30d7c24" in proc.stdout
     heads = manage(example, "heads", cwd=example / "inventory")
     assert heads.stdout.split() == ["53fffde5ad5", "(suppliers)", "(head)"]
+
+
+def test_django_admin_with_settings_and_pythonpath(example, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "django", "alembic", "--settings=example_project.settings",
+         f"--pythonpath={example}", "--name", "analytics", "heads"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["4f2e9c1b7d30", "(head)"]
+
+
+def test_read_only_commands_do_not_import_sqlalchemy(example):
+    code = (
+        "import io, os, sys\n"
+        f"sys.path.insert(0, {str(example)!r})\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'example_project.settings'\n"
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "for args in (['heads'], ['branches'], ['history'], ['show', 'ae10']):\n"
+        "    call_command('alembic', *args, stdout=io.StringIO())\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"

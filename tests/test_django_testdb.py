@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -55,6 +54,26 @@ def test_orm_style_queries_see_alembic_tables():
         assert cursor.fetchall() == [("Anvil", 3)]
 
 
+@pytest.mark.django_db(databases=["default"], transaction=True)
+def test_commands_on_the_in_memory_test_database_share_djangos_connection():
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    def run(*args):
+        out = StringIO()
+        call_command("alembic", *args, stdout=out, no_color=True)
+        return out.getvalue()
+
+    assert run("current").split()[0] == "53fffde5ad5"
+    run("downgrade", "1975ea83b712")
+    assert "inventory_supplier" not in connection.introspection.table_names()
+    assert "[ ] 27c6a30d7c24" in run("showmigrations")
+    run("upgrade", "heads")
+    assert "inventory_supplier" in connection.introspection.table_names()
+
+
 def test_alembic_runner_fixture_round_trip(alembic_runner):
     assert alembic_runner.check_single_head() == "53fffde5ad5"
     stepped = alembic_runner.check_roundtrip()
@@ -93,6 +112,8 @@ else:
     default = {"ENGINE": "django.db.backends.sqlite3", "NAME": HERE / "main.sqlite3",
                "TEST": {"NAME": str(HERE / "test_main.sqlite3")}}
 default["TEST"].update(_options.get("test", {}))
+if _options.get("in_memory"):
+    default["TEST"].pop("NAME", None)
 DATABASES = {
     "default": default,
     "replica": {"ENGINE": "django.db.backends.sqlite3", "NAME": HERE / "replica.sqlite3",
@@ -116,6 +137,9 @@ class AlembicTables(TestCase):
     databases = {"default", "replica"}
 
     def test_report(self):
+        self.report()
+
+    def report(self):
         with connection.cursor() as cursor:
             tables = sorted(connection.introspection.table_names(cursor))
             versions = []
@@ -124,6 +148,14 @@ class AlembicTables(TestCase):
                 versions = [r[0] for r in cursor.fetchall()]
         with open(os.environ["TDB_REPORT"], "a") as fh:
             fh.write(json.dumps({"tables": tables, "versions": versions}) + "\\n")
+
+
+class Second(AlembicTables):
+    """A second class, so --parallel has two workers' worth of tests."""
+
+    def test_report(self):
+        if os.environ.get("TDB_BOTH"):
+            self.report()
 '''
 
 PYTEST_TESTS = '''
@@ -216,6 +248,24 @@ def test_django_runner_honours_migrate_false_and_the_setting(tmp_path):
     assert "alembic_version" not in disabled["tables"]
     on = project.django_test()
     assert HEAD_TABLES <= set(on["tables"])
+
+
+def test_django_runner_parallel_clones_of_in_memory_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("TDB_BOTH", "1")
+    project = SiteProject(tmp_path)
+    before = len(project._reports())
+    proc = subprocess.run(
+        [sys.executable, "-m", "django", "test", "tdb_tests", "--settings=tdb_settings",
+         "--noinput", "--parallel", "2"],
+        cwd=tmp_path, env=project.env({"in_memory": True}), capture_output=True, text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    reports = project._reports()[before:]
+    assert len(reports) == 2
+    for report in reports:
+        assert HEAD_TABLES <= set(report["tables"])
+        assert report["versions"] == ["53fffde5ad5"]
 
 
 def test_pytest_django_reuse_db(tmp_path):

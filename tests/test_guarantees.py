@@ -175,7 +175,7 @@ def test_concurrent_upgrades_apply_each_revision_once(db_url, tmp_path):
     argv = [sys.executable, "-m", "alembic_django", "-c", str(ini), "upgrade", "heads"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     procs = [subprocess.Popen(argv, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+                              stderr=subprocess.STDOUT, text=True) for _ in range(8)]
     results = [(p.wait(timeout=120), p.stdout.read()) for p in procs]
     for p in procs:
         p.stdout.close()

@@ -585,3 +585,72 @@ def test_create_table_op_from_table_round_trip_keeps_each_constraint_once():
         assert table.primary_key.name == "pk_c"
         ddl = str(CreateTable(table).compile(dialect=sqlite.dialect()))
         assert "REFERENCES p (id)" in ddl and "UNIQUE (u)" in ddl
+
+
+def test_run_async_needs_async_connection(online):
+    op, conn = online
+    with pytest.raises(CommandError, match="async driver"):
+        op.run_async(lambda c: None)
+    off, _ = offline("sqlite")
+    with pytest.raises(CommandError, match="offline"):
+        off.run_async(lambda c: None)
+
+
+def test_offline_add_column_constraints_and_comments_postgresql():
+    op, buf = offline("postgresql")
+    op.add_column("t", sa.Column("pid", sa.Integer, sa.ForeignKey("p.id", name="fk_t_p"),
+                                 comment="parent"))
+    op.add_column("t", sa.Column("qid", sa.Integer, sa.ForeignKey("q.id")),
+                  inline_references=True)
+    op.add_column("t", sa.Column("id", sa.Integer, primary_key=True), inline_primary_key=True,
+                  if_not_exists=True)
+    op.create_table_comment("t", "it's a table")
+    op.drop_table_comment("t")
+    op.drop_column("t", "pid", if_exists=True)
+    assert statements(buf) == [
+        "ALTER TABLE t ADD COLUMN pid INTEGER",
+        "ALTER TABLE t ADD CONSTRAINT fk_t_p FOREIGN KEY(pid) REFERENCES p (id)",
+        "COMMENT ON COLUMN t.pid IS 'parent'",
+        "ALTER TABLE t ADD COLUMN qid INTEGER REFERENCES q (id)",
+        "ALTER TABLE t ADD COLUMN IF NOT EXISTS id SERIAL NOT NULL PRIMARY KEY",
+        "COMMENT ON TABLE t IS 'it''s a table'",
+        "COMMENT ON TABLE t IS NULL",
+        "ALTER TABLE t DROP COLUMN IF EXISTS pid",
+    ]
+
+
+def test_offline_sqlite_add_column_renders_references_inline():
+    op, buf = offline("sqlite")
+    op.add_column("t", sa.Column("pid", sa.Integer, sa.ForeignKey("p.id")))
+    assert statements(buf) == ["ALTER TABLE t ADD COLUMN pid INTEGER REFERENCES p (id)"]
+
+
+def test_op_proxy_signatures():
+    import inspect
+
+    params = inspect.signature(op_proxy.create_index).parameters
+    assert list(params)[:3] == ["index_name", "table_name", "columns"]
+    assert "unique" in params and "if_not_exists" in params
+    with pytest.raises(AttributeError):
+        op_proxy.no_such_directive
+
+
+def test_mysql_drop_index_needs_table_name():
+    op, buf = offline("mysql")
+    with pytest.raises(CommandError, match=r"drop_index 'ix_a'.*table_name"):
+        op.drop_index("ix_a")
+    op.drop_index("ix_a", "t")
+    assert statements(buf) == ["DROP INDEX ix_a ON t"]
+
+
+def test_postgresql_enum_type_created_with_table(postgresql_url):
+    engine = sa.create_engine(postgresql_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        op = Operations(make_context(conn.dialect, conn))
+        op.create_table("t", sa.Column("mood", sa.Enum("sad", "ok", name="mood")))
+        assert [e["name"] for e in sa.inspect(conn).get_enums()] == ["mood"]
+        op.execute("INSERT INTO t (mood) VALUES ('ok')")
+        with pytest.raises(sa.exc.DataError):
+            with conn.begin_nested():
+                op.execute("INSERT INTO t (mood) VALUES ('angry')")
+    engine.dispose()

@@ -414,9 +414,15 @@ def _build(specs):
                  id="head-with-several-heads"),
     pytest.param(lambda: plan.upgrade_plan(SEED, (), "head"), MultipleHeads,
                  MULTIPLE_HEADS_TEXT, id="upgrade-head-with-several-heads"),
+    pytest.param(lambda: plan.downgrade_plan(SEED, ("ae10",), "head-1"), MultipleHeads,
+                 "Multiple head revisions are present for given argument 'head-1'; please "
+                 "specify a specific target revision, '<branchname>@head-1' to narrow to a "
+                 "specific head, or 'heads' for all heads",
+                 id="relative-head-with-several-heads"),
     pytest.param(lambda: make_map(DIAMOND[:3]).get_current_head("aaaa"), MultipleHeads,
-                 MULTIPLE_HEADS_TEXT.replace("'head'", "'aaaa@head'")
-                 .replace("<branchname>@head", "<branchname>@aaaa@head"),
+                 "Multiple head revisions are present for given argument 'aaaa@head'; "
+                 "please specify a specific target revision, '<branchname>@aaaa@head' to "
+                 "narrow to a specific head, or 'heads' for all heads",
                  id="label-head-with-several-heads"),
     pytest.param(lambda: plan.stamp_changes(SEED, (), "head"), MultipleHeads,
                  "Multiple heads are present; please specify a single target revision",

@@ -173,3 +173,13 @@ def add_subcommands(parser: argparse.ArgumentParser, **subparser_kwargs: Any) ->
     for cmd in commands().values():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
         cmd.add_arguments(p)
+
+
+def add_arguments(parser: argparse.ArgumentParser, cmd: Command) -> None:
+    """Fill ``parser`` with ``cmd``'s positionals and options."""
+    cmd.add_arguments(parser)
+
+
+def run(cmd: Command, config: Any, namespace: argparse.Namespace) -> Any:
+    """Call ``cmd``'s verb with the values parsed into ``namespace``."""
+    return cmd.run(config, namespace)

@@ -23,8 +23,10 @@ def compare_metadata(context: Any, metadata: Any) -> List[Any]:
     ``context`` and return the diff tuples, e.g. ``("add_table", Table)``,
     ``("remove_column", schema, tname, Column)``, ``("modify_nullable", schema,
     tname, cname, existing_kw, old, new)``."""
-    script = produce_migrations(context, metadata)
-    return list(flatten_diffs(script.upgrade_ops))
+    actx = AutogenContext(context, metadata=metadata)
+    upgrade_ops = ops.UpgradeOps([])
+    compare.produce_net_changes(actx, upgrade_ops)  # no downgrade needed for diffs
+    return list(flatten_diffs(upgrade_ops))
 
 
 def flatten_diffs(container: Any) -> Iterable[Any]:
@@ -136,5 +138,4 @@ def generate_script_ops(context: Any, metadata: Any = None, revision: Any = ()
 
 def check(context: Any, metadata: Any = None) -> List[Any]:
     """The diffs ``check`` reports (an empty list when the database matches)."""
-    script = produce_migrations(context, metadata)
-    return list(flatten_diffs(script.upgrade_ops))
+    return compare_metadata(context, metadata)

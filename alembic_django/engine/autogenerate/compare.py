@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
@@ -66,8 +66,7 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         table = meta_tables[key]
         if not actx.run_object_filters(table, table.name, "table", False, None):
             continue
-        upgrade_ops.ops.append(ops.CreateTableOp.from_table(
-            _detached_copy(table), _namespace_metadata=table.metadata))
+        upgrade_ops.ops.append(ops.CreateTableOp.from_table(table))
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
         cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, None, None, table)
         if not mto.is_empty():
@@ -82,7 +81,8 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         if not actx.run_object_filters(table, table.name, "table", True, None):
             continue
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
-        cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, conn[key], table, None)
+        cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, conn[key],
+                                       lambda t=table: t, None)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
         upgrade_ops.ops.append(ops.DropTableOp.from_table(table))
@@ -91,12 +91,16 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
     existing_md = sa.MetaData()
     for key in sorted((k for k in meta_tables if k in conn), key=_sort_key):
         meta_table = meta_tables[key]
-        conn_table = build_table(existing_md, conn[key])
-        if not actx.run_object_filters(meta_table, meta_table.name, "table", False, conn_table):
+        rt = conn[key]
+
+        def get_table(rt: ReflectedTable = rt) -> sa.Table:
+            return build_table(existing_md, rt)
+
+        if actx._object_filters and not actx.run_object_filters(
+                meta_table, meta_table.name, "table", False, get_table()):
             continue
         mto = ops.ModifyTableOps(meta_table.name, [], schema=meta_table.schema)
-        compare_table(ctxt, mto, meta_table.schema, meta_table.name, conn[key], conn_table,
-                      meta_table)
+        compare_table(ctxt, mto, meta_table.schema, meta_table.name, rt, get_table, meta_table)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
 
@@ -114,13 +118,6 @@ def _schemas(actx: AutogenContext, insp: Any, default_schema: Optional[str]) -> 
     else:
         found = {None}
     return {s for s in found if actx.run_name_filters(s, "schema", {})}
-
-
-def _detached_copy(table: sa.Table) -> sa.Table:
-    """A copy of a model table for the op tree, so that nothing done to the op
-    (``to_table()``, ``reverse()``) can touch the user's MetaData."""
-    md = sa.MetaData(naming_convention=dict(table.metadata.naming_convention))
-    return table.to_metadata(md)
 
 
 def _drop_order(tables: List[sa.Table]) -> List[sa.Table]:
@@ -147,22 +144,61 @@ class _Compare:
 
 
 def compare_table(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
-                  rt: ReflectedTable, conn_table: sa.Table, meta_table: sa.Table) -> None:
-    _compare_columns(ctxt, mto, schema, tname, conn_table, meta_table)
-    cc.compare_indexes_and_uniques(ctxt, mto, schema, tname, rt, conn_table, meta_table)
-    cc.compare_foreign_keys(ctxt, mto, schema, tname, rt, conn_table, meta_table)
-    _compare_table_comment(ctxt, mto, schema, tname, conn_table, meta_table)
+                  rt: ReflectedTable, get_table: Callable[[], sa.Table],
+                  meta_table: sa.Table) -> None:
+    """Compare one table; ``get_table`` builds the reflected ``Table``, which is only
+    needed when an op must carry one of its objects (a dropped column, index, key)."""
+    _compare_columns(ctxt, mto, schema, tname, rt, get_table, meta_table)
+    cc.compare_indexes_and_uniques(ctxt, mto, schema, tname, rt, get_table, meta_table)
+    cc.compare_foreign_keys(ctxt, mto, schema, tname, rt, get_table, meta_table)
+    _compare_table_comment(ctxt, mto, schema, tname, rt.comment, meta_table)
+
+
+class ConnColumn:
+    """What the comparison needs of a reflected column, without building a ``Column``."""
+
+    __slots__ = ("name", "type", "nullable", "comment", "autoincrement", "primary_key",
+                 "identity", "server_default")
+
+    def __init__(self, col: dict, pk_cols: Any) -> None:
+        self.name = col["name"]
+        self.type = col["type"]
+        self.nullable = col.get("nullable", True)
+        self.comment = col.get("comment")
+        self.autoincrement = col.get("autoincrement", "auto")
+        self.primary_key = self.name in pk_cols
+        self.identity = sa.Identity(**col["identity"]) if col.get("identity") else None
+        default = col.get("default")
+        if col.get("computed"):
+            self.server_default: Any = sa.Computed(**col["computed"])
+        elif self.identity is not None:
+            self.server_default = self.identity
+        elif default is None:
+            self.server_default = None
+        elif isinstance(default, sa.schema.FetchedValue):
+            self.server_default = default
+        else:
+            text = default if isinstance(default, sa.TextClause) else sa.text(str(default))
+            self.server_default = sa.schema.DefaultClause(text, _reflected=True)
 
 
 def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
-                     conn_table: sa.Table, meta_table: sa.Table) -> None:
+                     rt: ReflectedTable, get_table: Callable[[], sa.Table],
+                     meta_table: sa.Table) -> None:
     actx = ctxt.actx
     parents = ctxt.parents(schema, tname)
     meta_cols = {c.name: c for c in meta_table.c if not getattr(c, "system", False)}
-    conn_cols = {
-        c.name: c for c in conn_table.c
-        if actx.run_name_filters(c.name, "column", parents)
-    }
+    names = [c["name"] for c in rt.columns
+             if actx.run_name_filters(c["name"], "column", parents)]
+    if actx._object_filters or callable(actx.opts.get("compare_type")) or \
+            callable(actx.opts.get("compare_server_default")):
+        # hooks are given real Column objects
+        table = get_table()
+        conn_cols: Dict[str, Any] = {n: table.c[n] for n in names}
+    else:
+        pk = set(rt.pk.get("constrained_columns") or ())
+        by_name = {c["name"]: c for c in rt.columns}
+        conn_cols = {n: ConnColumn(by_name[n], pk) for n in names}
     for cname, col in meta_cols.items():
         if cname in conn_cols:
             continue
@@ -183,7 +219,8 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str
         if cname in meta_cols:
             continue
         if actx.run_object_filters(conn_col, cname, "column", True, None):
-            mto.ops.append(ops.DropColumnOp.from_column_and_tablename(schema, tname, conn_col))
+            column = get_table().c[cname]
+            mto.ops.append(ops.DropColumnOp.from_column_and_tablename(schema, tname, column))
             log.info("Detected removed column '%s.%s'", tname, cname)
 
 
@@ -292,10 +329,10 @@ def _setup_autoincrement(aco: Any, meta_col: sa.Column) -> None:
 
 
 def _compare_table_comment(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
-                           conn_table: sa.Table, meta_table: sa.Table) -> None:
+                           conn_comment: Optional[str], meta_table: sa.Table) -> None:
     if not ctxt.supports_comments:
         return
-    conn_comment = conn_table.comment or None
+    conn_comment = conn_comment or None
     meta_comment = meta_table.comment or None
     if conn_comment is None and meta_comment is None:
         return

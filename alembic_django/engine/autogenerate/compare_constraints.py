@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 import sqlalchemy as sa
 
@@ -29,7 +29,11 @@ class Sig:
     is_index: bool
     unique: bool
     cols: Tuple[str, ...]
-    obj: Any  # metadata Index / UniqueConstraint, or the built reflected object (may be None)
+    obj: Any  # metadata Index / UniqueConstraint; for a reflected one, see ``ref``
+    ref: Optional[Callable[[], Any]] = None  # builds the reflected object when needed
+
+    def resolve(self) -> Any:
+        return self.ref() if self.ref is not None else self.obj
 
     @property
     def type_(self) -> str:
@@ -42,7 +46,8 @@ def _is_mysql(dialect: Any) -> bool:
 
 def _norm_expr(text: str) -> str:
     text = re.sub(r"::[\w ]+", "", text.lower())
-    return re.sub(r"[\s()\"`]", "", text)
+    text = re.sub(r"\basc\b", "", text)  # the default order
+    return re.sub(r"[\s()\"`_]", "", text)
 
 
 def sql_name(dialect: Any, obj: Any) -> Optional[str]:
@@ -66,7 +71,8 @@ def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
             out.append(expr)
         else:
             try:
-                text = str(expr.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+                text = str(expr.compile(dialect=dialect, compile_kwargs={
+                    "literal_binds": True, "include_table": False}))
             except Exception:
                 text = str(expr)
             out.append(_norm_expr(text))
@@ -76,9 +82,12 @@ def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
 def _conn_index_cols(ix: dict) -> Tuple[str, ...]:
     names = list(ix.get("column_names") or ())
     exprs = list(ix.get("expressions") or ())
+    sorting = ix.get("column_sorting") or {}
     out = []
     for i, name in enumerate(names):
-        if name is not None:
+        if name is not None and sorting.get(name):
+            out.append(_norm_expr(" ".join((name,) + tuple(sorting[name]))))
+        elif name is not None:
             out.append(name)
         else:
             out.append(_norm_expr(exprs[i] if i < len(exprs) else ""))
@@ -100,11 +109,9 @@ def _implicit_fk_indexes(rt: ReflectedTable) -> Set[str]:
     return found
 
 
-def _built_lookup(conn_table: Optional[sa.Table]) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+def _built_lookup(conn_table: sa.Table) -> Tuple[Dict[str, Any], Dict[str, Any]]:
     indexes: Dict[str, Any] = {}
     uniques: Dict[str, Any] = {}
-    if conn_table is None:
-        return indexes, uniques
     for ix in conn_table.indexes:
         if ix.name:
             indexes[ix.name] = ix
@@ -115,8 +122,11 @@ def _built_lookup(conn_table: Optional[sa.Table]) -> Tuple[Dict[str, Any], Dict[
 
 
 def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
-                                rt: Optional[ReflectedTable], conn_table: Optional[sa.Table],
+                                rt: Optional[ReflectedTable],
+                                get_table: Optional[Callable[[], sa.Table]],
                                 meta_table: Optional[sa.Table]) -> None:
+    """``get_table`` builds the reflected ``Table`` (only called when an op needs one of
+    its objects); None, like ``rt``, for a table that is not in the database."""
     actx = ctxt.actx
     dialect = ctxt.dialect
     parents = ctxt.parents(schema, tname)
@@ -127,7 +137,13 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
     conn_uq: List[Sig] = []
     implicit: Set[str] = set()
     if rt is not None:
-        built_ix, built_uq = _built_lookup(conn_table)
+        lookups: List[Any] = []
+
+        def built(kind: int, name: Optional[str]) -> Any:
+            if not lookups:
+                lookups.extend(_built_lookup(get_table()))  # type: ignore[misc]
+            return lookups[kind].get(name)
+
         if mysql:
             implicit = _implicit_fk_indexes(rt)
         for ix in rt.indexes:
@@ -136,12 +152,13 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
             if not actx.run_name_filters(ix["name"], "index", parents):
                 continue
             conn_ix.append(Sig(ix["name"], True, bool(ix.get("unique")), _conn_index_cols(ix),
-                               built_ix.get(ix["name"])))
+                               None, lambda n=ix["name"]: built(0, n)))
         for uq in rt.uniques:
             if not actx.run_name_filters(uq.get("name"), "unique_constraint", parents):
                 continue
-            obj = built_uq.get(uq.get("name")) or built_ix.get(uq.get("duplicates_index"))
-            conn_uq.append(Sig(uq.get("name"), False, True, tuple(uq["column_names"]), obj))
+            conn_uq.append(Sig(uq.get("name"), False, True, tuple(uq["column_names"]), None,
+                               lambda n=uq.get("name"), d=uq.get("duplicates_index"):
+                               built(1, n) or built(0, d)))
 
     # 2. the metadata side (a new table's unique constraints are inline in CREATE TABLE)
     meta_ix: List[Sig] = []
@@ -152,7 +169,7 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
             if name in implicit:
                 continue
             meta_ix.append(Sig(name, True, bool(ix.unique), _meta_cols(dialect, ix), ix))
-        if conn_table is not None:
+        if rt is not None:
             for uq in meta_table.constraints:
                 if isinstance(uq, sa.UniqueConstraint):
                     meta_uq.append(Sig(sql_name(dialect, uq), False, True,
@@ -172,7 +189,8 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
     conn_uq_cols = {s.cols for s in conn_uq}
 
     def add(sig: Sig, compare_to: Any = None) -> None:
-        if not actx.run_object_filters(sig.obj, sig.name, sig.type_, False, compare_to):
+        if not actx.run_object_filters(sig.obj, sig.name, sig.type_, False,
+                                       compare_to() if callable(compare_to) else compare_to):
             return
         if sig.is_index:
             mto.ops.append(ops.CreateIndexOp.from_index(sig.obj))
@@ -180,14 +198,15 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
             mto.ops.append(ops.AddConstraintOp.from_constraint(sig.obj))
 
     def remove(sig: Sig, compare_to: Any = None) -> None:
-        if sig.obj is None:
+        obj = sig.resolve()
+        if obj is None:
             return  # an unnamed reflected constraint cannot be dropped by name
-        if not actx.run_object_filters(sig.obj, sig.name, sig.type_, True, compare_to):
+        if not actx.run_object_filters(obj, sig.name, sig.type_, True, compare_to):
             return
-        if isinstance(sig.obj, sa.Index):
-            mto.ops.append(ops.DropIndexOp.from_index(sig.obj))
+        if isinstance(obj, sa.Index):
+            mto.ops.append(ops.DropIndexOp.from_index(obj))
         else:
-            mto.ops.append(ops.DropConstraintOp.from_constraint(sig.obj))
+            mto.ops.append(ops.DropConstraintOp.from_constraint(obj))
 
     for name in sorted(set(conn_names) - set(meta_names)):
         sig = conn_names[name]
@@ -214,15 +233,16 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
             continue
         if meta.is_index != conn.is_index or meta.cols != conn.cols or (
                 meta.is_index and meta.unique != conn.unique):
-            if not actx.run_object_filters(meta.obj, name, meta.type_, False, conn.obj):
+            if actx._object_filters and not actx.run_object_filters(
+                    meta.obj, name, meta.type_, False, conn.resolve()):
                 continue
             remove(conn, meta.obj)
-            add(meta, conn.obj)
+            add(meta, conn.resolve)
 
     for name in sorted(set(meta_names) - set(conn_names)):
         add(meta_names[name])
 
-    if conn_table is not None:
+    if rt is not None:
         for cols, sig in unnamed_meta_uq.items():
             if cols not in conn_uq_cols and not (mysql and any(
                     s.cols == cols and s.unique for s in conn_ix)):
@@ -277,15 +297,19 @@ def _meta_fk_sig(ctxt: Any, fk: sa.ForeignKeyConstraint, mysql: bool) -> Tuple:
 
 
 def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
-                         rt: ReflectedTable, conn_table: sa.Table,
+                         rt: ReflectedTable, get_table: Callable[[], sa.Table],
                          meta_table: sa.Table) -> None:
     actx = ctxt.actx
     mysql = _is_mysql(ctxt.dialect)
     parents = ctxt.parents(schema, tname)
-    built = {}
-    for c in conn_table.constraints:
-        if isinstance(c, sa.ForeignKeyConstraint):
-            built[(c.name, tuple(e.parent.name for e in c.elements))] = c
+    built: Dict[Tuple, Any] = {}
+
+    def built_fk(name: Optional[str], cols: Tuple[str, ...]) -> Any:
+        if not built:
+            for c in get_table().constraints:
+                if isinstance(c, sa.ForeignKeyConstraint):
+                    built[(c.name, tuple(e.parent.name for e in c.elements))] = c
+        return built.get((name, cols))
 
     conn_by_sig: Dict[Tuple, Tuple[dict, Any]] = {}
     for fk in rt.foreign_keys:
@@ -297,8 +321,7 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
         sig = _fk_sig(fk["constrained_columns"], ctxt.norm_schema(ref_schema),
                       fk["referred_table"], fk["referred_columns"], fk.get("options") or {},
                       mysql)
-        obj = built.get((fk.get("name"), tuple(fk["constrained_columns"])))
-        conn_by_sig[sig] = (fk, obj)
+        conn_by_sig[sig] = (fk, None)
     meta_by_sig = {}
     for fk in meta_table.constraints:
         if isinstance(fk, sa.ForeignKeyConstraint):
@@ -306,10 +329,10 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
     meta_by_name = {sql_name(ctxt.dialect, fk): fk for fk in meta_by_sig.values()}
     implicit = _implicit_fk_indexes(rt) if mysql else set()
     meta_index_names = {sql_name(ctxt.dialect, ix) for ix in meta_table.indexes}
-    conn_ix_objs = {ix.name: ix for ix in conn_table.indexes}
 
     for sig in [s for s in conn_by_sig if s not in meta_by_sig]:
-        fk, obj = conn_by_sig[sig]
+        fk, _ = conn_by_sig[sig]
+        obj = built_fk(fk.get("name"), tuple(fk["constrained_columns"]))
         if obj is None:
             continue
         compare_to = meta_by_name.get(fk.get("name"))
@@ -318,6 +341,7 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
             mto.ops.append(ops.DropConstraintOp.from_constraint(obj))
             # MySQL keeps the index it made for the key: drop it too
             for ixname in (fk.get("name"), (fk.get("constrained_columns") or [None])[0]):
+                conn_ix_objs = {ix.name: ix for ix in get_table().indexes}
                 if ixname in implicit and ixname not in meta_index_names and \
                         ixname in conn_ix_objs and _index_orphaned(sig, meta_by_sig):
                     mto.ops.append(ops.DropIndexOp.from_index(conn_ix_objs[ixname]))
@@ -326,11 +350,12 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
         fk = meta_by_sig[sig]
         name = sql_name(ctxt.dialect, fk)
         compare_to = None
-        for csig, (cfk, cobj) in conn_by_sig.items():
-            if cfk.get("name") == name:
-                compare_to = cobj
+        if actx._object_filters:
+            for cfk, _ in conn_by_sig.values():
+                if cfk.get("name") == name:
+                    compare_to = built_fk(name, tuple(cfk["constrained_columns"]))
         if actx.run_object_filters(fk, name, "foreign_key_constraint", False, compare_to):
-            if mysql and not _has_leading_index(sig[0], rt, meta_table, conn_by_sig, sig):
+            if mysql and not _has_leading_index(sig[0], rt, meta_table):
                 # index the key explicitly: MySQL would make one that its DROP keeps
                 mto.ops.append(ops.CreateIndexOp(name or sig[0][0], tname, list(sig[0]),
                                                  schema=schema))
@@ -344,8 +369,8 @@ def _index_orphaned(sig: Tuple, meta_by_sig: Dict) -> bool:
     return not any(s[0][:len(cols)] == cols for s in meta_by_sig)
 
 
-def _has_leading_index(cols: Tuple[str, ...], rt: ReflectedTable, meta_table: sa.Table,
-                       conn_by_sig: Dict, sig: Tuple) -> bool:
+def _has_leading_index(cols: Tuple[str, ...], rt: ReflectedTable,
+                       meta_table: sa.Table) -> bool:
     """True when an index (or the primary key) already starts with ``cols``."""
     candidates = [tuple(rt.pk.get("constrained_columns") or ())]
     candidates += [tuple(ix.get("column_names") or ()) for ix in rt.indexes]

@@ -264,8 +264,8 @@ class DefaultImpl:
         if inline_references:
             for fk in column.foreign_keys:
                 target = fk.column
-                spec += (f" REFERENCES {format_table(compiler, target.table.name, target.table.schema)}"
-                         f" ({format_column(compiler, target.name)})")
+                ref = format_table(compiler, target.table.name, target.table.schema)
+                spec += f" REFERENCES {ref} ({format_column(compiler, target.name)})"
                 if fk.ondelete:
                     spec += f" ON DELETE {fk.ondelete}"
                 if fk.onupdate:
@@ -317,7 +317,11 @@ class DefaultImpl:
         **kw: Any,
     ) -> None:
         """Generic ANSI-style ALTER COLUMN; one statement per change, rename last."""
-        alt = lambda c: f"{alter_table(c, table_name, schema)} ALTER COLUMN {format_column(c, column_name)}"  # noqa: E731
+
+        def alt(c: Any) -> str:
+            return (f"{alter_table(c, table_name, schema)} ALTER COLUMN "
+                    f"{format_column(c, column_name)}")
+
         if nullable is not None:
             self._alter(lambda c: f"{alt(c)} {'DROP' if nullable else 'SET'} NOT NULL")
         if server_default is not False:

@@ -78,6 +78,12 @@ class MySQLImpl(DefaultImpl):
             "existing_nullable=...)"
         )
 
+    def drop_index(self, index: sa.Index, **kw: Any) -> None:
+        if index.table is None or index.table.name == "no_table":
+            raise CommandError(f"drop_index {index.name!r}: MySQL/MariaDB needs the table; "
+                               "pass table_name=")
+        super().drop_index(index, **kw)
+
     def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
         if not isinstance(const, (sa.ForeignKeyConstraint, sa.PrimaryKeyConstraint,
                                   sa.UniqueConstraint, sa.CheckConstraint)):

@@ -110,13 +110,12 @@ class AbstractOperations:
         bind = self.get_bind()
         if bind is None:
             raise CommandError("run_async cannot be used in offline (--sql) mode")
-        try:
-            from sqlalchemy.ext.asyncio import AsyncConnection
-            from sqlalchemy.util import await_only
-        except ImportError as err:  # pragma: no cover
-            raise CommandError("run_async needs sqlalchemy.ext.asyncio") from err
         if not bind.dialect.is_async:
-            raise CommandError("run_async needs a connection from an async driver")
+            raise CommandError("run_async needs a connection from an async driver "
+                               "(e.g. sqlite+aiosqlite, postgresql+asyncpg)")
+        from sqlalchemy.ext.asyncio import AsyncConnection
+        from sqlalchemy.util import await_only
+
         async_conn = AsyncConnection._retrieve_proxy_for_target(bind)
         return await_only(async_function(async_conn, *args, **kw_args))
 

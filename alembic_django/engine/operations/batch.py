@@ -336,7 +336,8 @@ class ApplyBatchImpl:
         if spec is None:
             raise CommandError(f"batch_alter_table {self.table.name!r}: cannot add constraint "
                                f"{const.name!r} of type {type(const).__name__}")
-        self.constraints.append(spec)
+        if spec not in self.constraints:  # add_column may have brought it already
+            self.constraints.append(spec)
 
     def drop_constraint(self, const: Any, **kw: Any) -> None:
         name = const.name

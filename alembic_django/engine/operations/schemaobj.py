@@ -11,7 +11,6 @@ from typing import Any, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
-from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.types import NULLTYPE
 
 from ..errors import CommandError
@@ -183,7 +182,3 @@ def _is_bound(item: Any) -> bool:
     if isinstance(item, sa.Index):
         return item.table is not None
     return getattr(item, "parent", None) is not None
-
-
-def is_expression(col: Any) -> bool:
-    return isinstance(col, (TextClause, ColumnElement)) and not isinstance(col, sa.Column)

@@ -75,10 +75,7 @@ class Script(_rev.Revision):
 
     @property
     def _is_real_head(self) -> bool:
-        allnext = getattr(self, "_all_nextrev", None)
-        if allnext is None:
-            allnext = self.directory.revision_map._dependents_of(self.revision) | set(self.nextrev)
-        return not allnext
+        return not self._all_nextrev
 
     def _format_down_revision(self) -> str:
         down = self._versioned_down_revisions
@@ -161,6 +158,15 @@ def _graph_errors(multiple_heads: str | None = None) -> Iterator[None]:
         if multiple_heads:
             raise RevisionCommandError(multiple_heads) from exc
         raise RevisionCommandError(str(exc)) from exc
+    except _rev.ResolutionError as exc:
+        detail = " ".join(str(exc).split())
+        message = f"Can't locate revision identified by '{exc.argument}'"
+        if "four characters" in detail:
+            message += ("; please ensure at least four characters are present for partial "
+                        "revision identifier matches")
+        elif detail and not detail.startswith("No such revision or branch"):
+            message += f" ({detail})"
+        raise RevisionCommandError(message) from exc
     except _rev.RevisionError as exc:
         raise RevisionCommandError(str(exc)) from exc
 
@@ -272,7 +278,10 @@ class ScriptDirectory:
             stat = os.stat(path)
         except OSError:
             return None
-        rel = os.path.relpath(path, location) if location else path
+        if location and path.startswith(location + os.sep):
+            rel = path[len(location) + 1:]
+        else:
+            rel = path
         if cache is not None:
             hit, header = cache.get(rel, stat)
             if hit:
@@ -367,7 +376,7 @@ class ScriptDirectory:
             multiple_heads="The script directory has multiple heads (due to branching)."
             "Please use get_heads(), or merge the branches using alembic merge."
         ):
-            yield from self.revision_map.iterate_revisions(head, base, inclusive=True)
+            yield from self.revision_map.walk_revisions(base, head)
 
     def iterate_revisions(self, upper: Any, lower: Any, **kw: Any) -> Iterator[Script]:
         with _graph_errors():

@@ -180,6 +180,8 @@ def upgrade_plan(rmap: RevisionMap, current_heads: Iterable[str] | str | None,
         revs = list(rmap.iterate_revisions(target, heads, implicit_base=True))
     except RangeNotAncestorError as err:
         raise InvalidDestination(target, "upgrade", err.lower, err.upper) from err
+    except MultipleHeads as err:  # Alembic names the destination as given
+        raise MultipleHeads(err.heads, target) from err
     return [Step(rev, True, rmap) for rev in reversed(revs)]
 
 
@@ -195,6 +197,8 @@ def downgrade_plan(rmap: RevisionMap, current_heads: Iterable[str] | str | None,
         revs = list(rmap.iterate_revisions(heads, target, select_for_downgrade=True))
     except RangeNotAncestorError as err:
         raise InvalidDestination(target, "downgrade", err.lower, err.upper) from err
+    except MultipleHeads as err:
+        raise MultipleHeads(err.heads, target) from err
     if not revs:
         return []
     known = rmap._revs

@@ -661,8 +661,12 @@ class RevisionMap:
         relative = int(relative_str)
         if relative > 0:
             if symbol is not None:
-                return (self._walk(self.get_revision(symbol), relative, branch_label,
-                                   no_overwalk=assert_relative_length),)
+                rev = self._walk(self.get_revision(symbol), relative, branch_label,
+                                 no_overwalk=assert_relative_length)
+                if rev is None:
+                    raise RevisionError("Relative revision %s didn't produce %d migrations"
+                                        % (target, relative))
+                return (rev,)
             if not current:
                 current = (None,)
             start_revs: Sequence[Any] = current
@@ -685,7 +689,11 @@ class RevisionMap:
             raise self._relative_error(relative_str)
         start = (self.get_revision(symbol) if branch_label is None
                  else self.get_revision("%s@%s" % (branch_label, symbol)))
-        return (self._walk(start, relative, no_overwalk=assert_relative_length),)
+        rev = self._walk(start, relative, no_overwalk=assert_relative_length)
+        if rev is None:
+            raise RevisionError("Relative revision %s didn't produce %d migrations"
+                                % (target, abs(relative)))
+        return (rev,)
 
     def _get_all_current(self, id_: tuple[str, ...]) -> set[Revision]:
         """Current heads plus their ancestors, narrowed to branch tips."""
@@ -722,6 +730,8 @@ class RevisionMap:
                                                assert_relative_length=False))
         except RangeNotAncestorError as err:
             raise RangeNotAncestorError(base, head) from err
+        except MultipleHeads as err:  # Alembic names the range's end as given
+            raise MultipleHeads(err.heads, head) from err
         return iter(revs)
 
     def history_range(self, rev_range: str | None,

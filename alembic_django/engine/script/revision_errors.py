@@ -77,7 +77,8 @@ class CycleDetected(RevisionError):
 
     def __init__(self, revisions: Sequence[str]) -> None:
         self.revisions = list(revisions)
-        super().__init__("%s is detected in revisions (%s)" % (self.kind, ", ".join(self.revisions)))
+        super().__init__(
+            "%s is detected in revisions (%s)" % (self.kind, ", ".join(self.revisions)))
 
 
 class DependencyCycleDetected(CycleDetected):

@@ -21,7 +21,7 @@ from ...engine import registry
 from ...engine.errors import CommandError as EngineError
 
 #: commands that never reach a database: no shared connection is opened for them
-_OFFLINE = {"init", "list_templates", "heads", "branches", "show", "edit", "merge", "config"}
+_OFFLINE = {"init", "list_templates", "heads", "branches", "edit", "merge", "config"}
 #: commands that do not even need the database URL (so SQLAlchemy stays unimported)
 _NO_URL = {"init", "list_templates", "heads", "branches"}
 
@@ -84,12 +84,7 @@ class Command(BaseCommand):
                 raise
             from ...engine.config import Config
 
-            root = conf.base_dir()
-            config = Config(file_=root / "alembic.ini" if root is not None else None,
-                            stdout=self.stdout, cmd_opts=namespace)
-        if config.config_file_name is None and conf.base_dir() is not None:
-            # where ``init`` writes the (optional) standalone alembic.ini
-            config.config_file_name = str(conf.base_dir() / "alembic.ini")
+            config = Config(stdout=self.stdout, cmd_opts=namespace)
         verbosity = namespace.verbosity
         if verbosity >= 1 and not getattr(namespace, "sql", False):
             # (offline SQL goes to stdout: progress lines would corrupt it)
@@ -100,11 +95,15 @@ class Command(BaseCommand):
 
     def run_command(self, cmd: registry.Command, namespace: argparse.Namespace) -> None:
         config = self.get_config(namespace, getattr(cmd, "needs_config", True),
-                                 resolve_url=cmd.name not in _NO_URL)
+                                 resolve_url=_needs_url(cmd.name, namespace))
+        if cmd.name == "init" and config.config_file_name is None and conf.base_dir() is not None:
+            # ``init`` writes its (optional) standalone alembic.ini in BASE_DIR, not the cwd
+            config.config_file_name = str(conf.base_dir() / "alembic.ini")
         if cmd.name == "upgrade" and namespace.check_unapplied:
             self.check_unapplied(config, namespace)
             return
-        if cmd.name in _OFFLINE or getattr(namespace, "sql", False):
+        offline = cmd.name in _OFFLINE or getattr(namespace, "sql", False)
+        if offline or not _needs_url(cmd.name, namespace):
             cmd.run(config, namespace)
             return
         with conf.connected(config):
@@ -154,6 +153,17 @@ class Command(BaseCommand):
                 self.stdout.write(f" {mark} {_label(script, rev)}")
         if not order:
             self.stdout.write(" (no revisions)")
+
+
+def _needs_url(name: str, namespace: argparse.Namespace) -> bool:
+    """False for commands that never connect (so SQLAlchemy stays unimported for them)."""
+    if name in _NO_URL:
+        return False
+    if name == "history":
+        return bool(getattr(namespace, "indicate_current", False))
+    if name == "show":
+        return getattr(namespace, "rev", None) == "current"
+    return True
 
 
 def _log_to_stderr() -> None:

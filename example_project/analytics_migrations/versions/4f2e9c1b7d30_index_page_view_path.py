@@ -8,7 +8,7 @@ Create Date: 2026-11-24 10:00:00.000000
 from typing import Sequence, Union
 
 from alembic_django import op
-import sqlalchemy as sa
+import sqlalchemy as sa  # noqa: F401  (as the template writes it)
 
 
 # revision identifiers, used by Alembic.
