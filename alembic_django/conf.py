@@ -365,7 +365,8 @@ def _path_value(value: Any) -> Any:
     def one(v: Any) -> Any:
         if isinstance(v, (str, PurePath)):
             text = os.fspath(v)
-            if ":" in text and not isinstance(v, PurePath) and not os.path.isabs(text) and len(text.split(":")[0]) > 1:
+            package, sep, _ = text.partition(":")
+            if sep and not isinstance(v, PurePath) and len(package) > 1 and not os.path.isabs(text):
                 return text  # "package:resource"
             if root is not None and not os.path.isabs(text) and "%(" not in text:
                 return os.fspath(root / text)
@@ -393,7 +394,6 @@ def get_config(
     """
     from .engine.config import Config
 
-    envs = environments()
     explicit_alembic = getattr(_settings(), "ALEMBIC", None) is not None
     name, env = environment(name)
     alias = database or env.get("database", "default")
@@ -438,14 +438,11 @@ def get_config(
     attrs.setdefault(ATTR_DATABASE, alias)
     if explicit_url:
         attrs["alembic_django.explicit_url"] = True
-    config = Config(
+    return Config(
         file_=ini, toml_file=toml, ini_section=ini_section,
         stdout=stdout if stdout is not None else sys.stdout, cmd_opts=cmd_opts,
         attributes=attrs, mapping=mapping, mapping_origin=f"settings.ALEMBIC[{name!r}]",
     )
-    if len(envs) > 1 or explicit_alembic:
-        config.attributes.setdefault("alembic_django.environments", list(envs))
-    return config
 
 
 @contextlib.contextmanager

@@ -754,3 +754,21 @@ def test_expression_and_descending_indexes(sqlite_or_postgresql_url):
     with engine.connect() as conn:
         assert compare_metadata(make_ctx(conn, md), md) == []
     engine.dispose()
+
+
+def test_postgresql_types_survive_a_drop_and_recreate(postgresql_url):
+    from sqlalchemy.dialects import postgresql as pg
+
+    def before():
+        md = md_parent()
+        sa.Table("gone", md, sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+                 sa.Column("arr", pg.ARRAY(sa.Integer)), sa.Column("j", pg.JSONB),
+                 sa.Column("ts", sa.DateTime(timezone=True), server_default=sa.func.now()),
+                 sa.Column("n", sa.Numeric(10, 2), server_default="0"),
+                 sa.Column("u", sa.Uuid, unique=True),
+                 sa.Column("pid", sa.ForeignKey("parent.id", ondelete="SET NULL")),
+                 sa.CheckConstraint("n > -1", name="ck_gone_n"))
+        return md
+
+    up = roundtrip(postgresql_url, before, md_parent, ["remove_table"])
+    assert up.count("op.drop_table('gone')") == 1

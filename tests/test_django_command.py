@@ -229,6 +229,28 @@ def test_test_database_hook_skips_explicit_urls(project, tmp_path):
         assert upgrade_alias("scratch") == []
 
 
+class RecordingConnection(__import__("sqlite3").Connection):
+    opened: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        RecordingConnection.opened.append(args[0] if args else kwargs.get("database"))
+
+
+def test_non_string_options_reach_the_driver_through_a_lent_connection(project):
+    from django.db import connections
+
+    options = connections["scratch"].settings_dict.setdefault("OPTIONS", {})
+    options["factory"] = RecordingConnection
+    RecordingConnection.opened.clear()
+    try:
+        project.run("upgrade", "heads")
+    finally:
+        options.pop("factory")
+    assert RecordingConnection.opened and str(project.db) in RecordingConnection.opened
+    assert project.versions() == {"53fffde5ad5"}
+
+
 def test_revision_and_merge_write_files(project):
     project.run("revision", "-m", "add colour", "--rev-id", "c0l0ur000001")
     created = list((project.root / "alembic" / "versions").glob("c0l0ur000001_*.py"))
@@ -250,6 +272,13 @@ def test_revision_autogenerate_against_database(project):
     assert "Generating" in out
     created = next((project.root / "alembic" / "versions").glob("a070000000a1_*.py"))
     assert "op." not in created.read_text().split("def upgrade")[1].split("def downgrade")[0]
+
+
+def test_check_finds_no_drift_between_tables_and_revisions(project):
+    project.run("upgrade", "heads")
+    assert "No new upgrade operations detected." in project.run("check")
+    project.run("--name", "analytics", "upgrade", "heads")
+    assert "No new upgrade operations detected." in project.run("--name", "analytics", "check")
 
 
 def test_errors_become_command_errors(project):

@@ -18,7 +18,12 @@ item = sa.Table(
     sa.Column("sku", sa.String(40), nullable=False, unique=True),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("quantity", sa.Integer, nullable=False, server_default="0"),
-    sa.Column("supplier_id", sa.Integer, sa.ForeignKey("inventory_supplier.id"), nullable=True),
+    sa.Column(
+        "supplier_id",
+        sa.Integer,
+        sa.ForeignKey("inventory_supplier.id", name="fk_inventory_item_supplier_id"),
+        nullable=True,
+    ),
 )
 
 analytics_metadata = sa.MetaData()

@@ -63,7 +63,7 @@ def sql_name(dialect: Any, obj: Any) -> Optional[str]:
 
 
 def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
-    out = []
+    out: List[str] = []
     for expr in getattr(obj, "expressions", None) or list(obj.columns):
         if isinstance(expr, sa.Column):
             out.append(expr.name)
@@ -75,8 +75,28 @@ def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
                     "literal_binds": True, "include_table": False}))
             except Exception:
                 text = str(expr)
-            out.append(_norm_expr(text))
+            text = _norm_expr(text)
+            if dialect.name == "sqlite":  # SQLite does not reflect the order of a column
+                text = re.sub(r"(desc|nulls(first|last))+$", "", text)
+            out.append(text)
     return tuple(out)
+
+
+def create_index_op(dialect: Any, index: sa.Index) -> Any:
+    """``CreateIndexOp`` for a model index, SQL expressions as ``text()`` so that the op
+    does not hold on to the model's columns."""
+    cols: List[Any] = []
+    for expr in index.expressions:
+        if isinstance(expr, sa.Column):
+            cols.append(expr.name)
+        elif isinstance(expr, str):
+            cols.append(expr)
+        else:
+            cols.append(sa.text(str(expr.compile(dialect=dialect, compile_kwargs={
+                "literal_binds": True, "include_table": False}))))
+    table = index.table
+    return ops.CreateIndexOp(index.name, table.name, cols, schema=table.schema,
+                             unique=bool(index.unique), **index.kwargs)
 
 
 def _conn_index_cols(ix: dict) -> Tuple[str, ...]:
@@ -164,10 +184,11 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
     meta_ix: List[Sig] = []
     meta_uq: List[Sig] = []
     if meta_table is not None:
+        opaque = rt.opaque_indexes if rt is not None else set()
         for ix in meta_table.indexes:
             name = sql_name(dialect, ix)
-            if name in implicit:
-                continue
+            if name in implicit or name in opaque:
+                continue  # (an index the database has but cannot describe: assume equal)
             meta_ix.append(Sig(name, True, bool(ix.unique), _meta_cols(dialect, ix), ix))
         if rt is not None:
             for uq in meta_table.constraints:
@@ -193,7 +214,7 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
                                        compare_to() if callable(compare_to) else compare_to):
             return
         if sig.is_index:
-            mto.ops.append(ops.CreateIndexOp.from_index(sig.obj))
+            mto.ops.append(create_index_op(dialect, sig.obj))
         else:
             mto.ops.append(ops.AddConstraintOp.from_constraint(sig.obj))
 

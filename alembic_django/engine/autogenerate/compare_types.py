@@ -199,6 +199,5 @@ def identity_differs(meta_identity: Any, conn_identity: Any) -> bool:
         cv = getattr(conn_identity, attr, None)
         if cv is not None and mv != cv:
             return True
-    if bool(getattr(meta_identity, "always", False)) != bool(getattr(conn_identity, "always", False)):
-        return True
-    return False
+    return bool(getattr(meta_identity, "always", False)) != bool(
+        getattr(conn_identity, "always", False))

@@ -7,6 +7,7 @@ convention) so revisions look the same whichever tool wrote them.
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import Any, Callable, Dict, List, Optional
 
@@ -123,13 +124,24 @@ def repr_type(type_: Any, actx: AutogenContext, _skip_variants: bool = False) ->
 
 
 def _with_item_type(prefix: str, type_: Any, actx: AutogenContext) -> str:
+    """``prefix`` + repr, with nested types (ARRAY item_type, JSON astext_type, ...)
+    rendered with their own prefixes: ``postgresql.JSONB(astext_type=sa.Text())``."""
     text = f"{prefix}{type_!r}"
-    item = getattr(type_, "item_type", None)
-    if item is not None and isinstance(item, sa.types.TypeEngine):
-        inner = repr(item)
-        if inner in text:
-            text = text.replace(inner, repr_type(item, actx), 1)
+    for key in sorted(set(vars(type_)) | _init_args(type(type_))):
+        value = getattr(type_, key, None)
+        if not isinstance(value, sa.types.TypeEngine) or key.startswith("_"):
+            continue
+        inner = repr(value)
+        pattern = re.compile(r"(?<=[(=\s])" + re.escape(inner))
+        text = pattern.sub(lambda m: repr_type(value, actx), text, count=1)
     return text
+
+
+def _init_args(cls: type) -> set:
+    try:
+        return set(inspect.signature(cls.__init__).parameters) - {"self"}
+    except (TypeError, ValueError):
+        return set()
 
 
 def _render_variant(type_: Any, actx: AutogenContext) -> str:
@@ -307,7 +319,8 @@ def _uq_constraint(const: Any, actx: AutogenContext, alter: bool, name: Any = No
         if not actx._has_batch:
             args.append(repr(_ident(table_name)))
         args.append(repr([_ident(c) for c in (columns or [])]))
-        return f"{alembic_prefix(actx)}create_unique_constraint({', '.join(args + opts + dialect_kw)})"
+        args_s = ", ".join(args + opts + dialect_kw)
+        return f"{alembic_prefix(actx)}create_unique_constraint({args_s})"
     args = [repr(_ident(c.name)) for c in const.columns]
     if const.name:
         opts.append(f"name={gen_name(actx, const.name)!r}")

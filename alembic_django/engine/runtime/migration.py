@@ -147,6 +147,8 @@ class MigrationContext:
                 )
             dialect = connection.dialect
         elif url is not None:
+            if opts.get("as_sql") and "paramstyle" not in dialect_opts:
+                dialect_opts["paramstyle"] = "named"  # offline: no %-doubling in literal SQL
             try:
                 url_obj = make_url(url) if not isinstance(url, URL) else url
                 dialect = url_obj.get_dialect()(**dialect_opts)
@@ -157,6 +159,8 @@ class MigrationContext:
                     f"Could not use database URL {mask_password(str(url))}: {exc}"
                 ) from None
         elif dialect_name:
+            if opts.get("as_sql") and "paramstyle" not in dialect_opts:
+                dialect_opts["paramstyle"] = "named"
             url_obj = make_url(f"{dialect_name}://")
             dialect = url_obj.get_dialect()(**dialect_opts)
         elif dialect is None:
@@ -225,11 +229,8 @@ class MigrationContext:
         raw = self.connection.connection.dbapi_connection
         return bool(getattr(raw, "in_transaction", True))
 
-    @contextlib.contextmanager
-    def _real_transaction(self) -> Iterator[None]:
+    def _begin(self) -> Any:
         conn = self.connection
-        if conn.in_transaction():
-            conn.commit()  # close SQLAlchemy's autobegun read transaction first
         trans = conn.begin()
         if self.dialect.name == "sqlite" and not self._dbapi_in_transaction():
             if self._lock_enabled():
@@ -238,14 +239,24 @@ class MigrationContext:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 conn.exec_driver_sql("BEGIN")
+        return trans
+
+    @contextlib.contextmanager
+    def _real_transaction(self) -> Iterator[None]:
+        conn = self.connection
+        if conn.in_transaction():
+            conn.commit()  # close SQLAlchemy's autobegun read transaction first
+        self._transaction = self._begin()
         try:
             yield
         except BaseException:
-            if trans.is_active:
+            trans, self._transaction = self._transaction, None
+            if trans is not None and trans.is_active:
                 trans.rollback()
             raise
         else:
-            if trans.is_active:
+            trans, self._transaction = self._transaction, None
+            if trans is not None and trans.is_active:
                 trans.commit()
 
     def begin_transaction(self, _per_migration: bool = False) -> Any:
@@ -283,19 +294,23 @@ class MigrationContext:
                 self.impl.emit_begin()
             return
         conn = self.connection
-        was_in = conn.in_transaction()
-        if was_in:
+        had_transaction = self._transaction is not None
+        if had_transaction:
+            self._transaction.commit()
+            self._transaction = None
+        elif conn.in_transaction() and not self._in_external_transaction:
             conn.commit()
-        previous = conn.get_isolation_level() if hasattr(conn, "get_isolation_level") else None
+        current_level = conn.get_isolation_level()
         conn.execution_options(isolation_level="AUTOCOMMIT")
+        fake = conn.begin()
         try:
             yield
         finally:
-            conn.execution_options(isolation_level=previous or conn.default_isolation_level)
-            if was_in:
-                conn.begin()
-                if self.dialect.name == "sqlite" and not self._dbapi_in_transaction():
-                    conn.exec_driver_sql("BEGIN")
+            if fake.is_active:
+                fake.commit()
+            conn.execution_options(isolation_level=current_level)
+            if had_transaction:
+                self._transaction = self._begin()
 
     # -- running -------------------------------------------------------------------
     def _lock_enabled(self) -> bool:
