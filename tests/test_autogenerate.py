@@ -772,3 +772,49 @@ def test_postgresql_types_survive_a_drop_and_recreate(postgresql_url):
 
     up = roundtrip(postgresql_url, before, md_parent, ["remove_table"])
     assert up.count("op.drop_table('gone')") == 1
+
+
+def test_script_fields_and_multidb_tokens(sqlite_conn):
+    from alembic_django.engine.autogenerate.api import (
+        produce_revision_directives,
+        render_migration_script,
+    )
+    from alembic_django.engine.autogenerate.context import AutogenContext
+
+    md = md_parent(extra=sa.Column("extra", sa.Integer))
+    only_parent = lambda n, t, p: t != "table" or n == "parent"  # noqa: E731
+
+    def hook(context, revision, directives):
+        directives[0].message = directives[0].message.upper()
+
+    ctx = make_ctx(sqlite_conn, md, include_name=only_parent, process_revision_directives=hook,
+                   upgrade_token="engine1_upgrades", downgrade_token="engine1_downgrades")
+    directives = produce_revision_directives(ctx, rev_id="abc123", message="add extra")
+    script = directives[0]
+    assert (script.rev_id, script.message) == ("abc123", "ADD EXTRA")
+    other = make_ctx(sqlite_conn, md_parent(), include_name=only_parent,
+                     upgrade_token="engine2_upgrades", downgrade_token="engine2_downgrades")
+    produce_revision_directives(other, directives=directives)
+    args = render_migration_script(AutogenContext(ctx, autogenerate=False), script)
+    assert set(args) == {"engine1_upgrades", "engine1_downgrades", "engine2_upgrades",
+                         "engine2_downgrades", "imports"}
+    assert "op.add_column('parent'" in args["engine1_upgrades"]
+    assert "pass" in args["engine2_upgrades"]
+
+
+def test_include_object_sees_reflected_objects(sqlite_conn):
+    md = sa.MetaData()
+    sa.Table("parent", md, sa.Column("id", sa.Integer, primary_key=True))
+    calls = []
+
+    def include_object(obj, name, type_, reflected, compare_to):
+        calls.append((type_, name, reflected, compare_to is not None))
+        return not (type_ == "table" and name == "keep")
+
+    diffs = compare_metadata(make_ctx(sqlite_conn, md, include_object=include_object), md)
+    assert diff_kinds(diffs) == ["remove_column"]
+    assert ("table", "keep", True, False) in calls
+    assert ("table", "parent", False, True) in calls
+    assert ("column", "name", True, False) in calls
+    assert ("column", "id", False, True) in calls
+    assert isinstance(diffs[0][3], sa.Column) and diffs[0][3].name == "name"

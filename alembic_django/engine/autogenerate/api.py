@@ -103,26 +103,47 @@ def run_revision_directives(context: Any, revision: Any, directives: List[Any]) 
     return directives
 
 
-def produce_revision_directives(context: Any, metadata: Any = None,
-                                revision: Any = ()) -> List[Any]:
+def produce_revision_directives(context: Any, metadata: Any = None, revision: Any = (),
+                                directives: Optional[List[Any]] = None,
+                                **script_kw: Any) -> List[Any]:
     """Autogenerate into a list of ``MigrationScript`` and pass it through the
-    ``process_revision_directives`` hook (which may edit, replace or empty it)."""
+    ``process_revision_directives`` hook (which may edit, replace or empty it).
+
+    ``script_kw`` (``rev_id``, ``message``, ``head``, ``splice``, ``branch_label``,
+    ``version_path``, ``depends_on``) fill a new script, so the hook sees them.  Pass
+    the ``directives`` of an earlier call to add this context's ops to the same script
+    under its ``upgrade_token`` / ``downgrade_token`` (the multidb template: one env.py
+    run per engine, one revision file).
+    """
+    opts = getattr(context, "opts", None) or {}
+    up_token = opts.get("upgrade_token") or "upgrades"
+    down_token = opts.get("downgrade_token") or "downgrades"
+    if directives:
+        script = directives[-1]
+        script.upgrade_ops_list.append(ops.UpgradeOps([], upgrade_token=up_token))
+        script.downgrade_ops_list.append(ops.DowngradeOps([], downgrade_token=down_token))
+    else:
+        script = ops.MigrationScript(
+            script_kw.pop("rev_id", None), ops.UpgradeOps([], upgrade_token=up_token),
+            ops.DowngradeOps([], downgrade_token=down_token), **script_kw)
+        directives = [script]
     actx = AutogenContext(context, metadata=metadata)
-    script = ops.MigrationScript(rev_id=None, upgrade_ops=ops.UpgradeOps([]),
-                                 downgrade_ops=ops.DowngradeOps([]))
     populate_migration_script(actx, script)
-    return run_revision_directives(context, revision, [script])
+    return run_revision_directives(context, revision, directives)
 
 
-def generate_script_ops(context: Any, metadata: Any = None, revision: Any = ()
-                        ) -> Tuple[Optional[str], Optional[str], set, Any]:
+def generate_script_ops(context: Any, metadata: Any = None, revision: Any = (),
+                        **script_kw: Any) -> Tuple[Optional[str], Optional[str], set, Any]:
     """What ``revision --autogenerate`` writes: ``(upgrades, downgrades, imports, script)``.
 
     ``upgrades`` / ``downgrades`` are the function bodies (first line unindented, as
-    the template puts them after four spaces).  When the hook empties the directives
-    list, returns ``(None, None, set(), None)``: no file should be written.
+    the template puts them after four spaces); ``imports`` the import lines the
+    rendered code needs (also stored as ``script.imports``); ``script`` the
+    ``MigrationScript`` after ``process_revision_directives`` (whose ``rev_id`` /
+    ``message`` / ... the hook may have changed).  When the hook empties the
+    directives list, returns ``(None, None, set(), None)``: no file should be written.
     """
-    directives = produce_revision_directives(context, metadata, revision)
+    directives = produce_revision_directives(context, metadata, revision, **script_kw)
     if not directives:
         return None, None, set(), None
     script = directives[0]

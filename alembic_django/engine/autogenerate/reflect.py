@@ -161,7 +161,7 @@ def build_table(md: sa.MetaData, rt: ReflectedTable) -> sa.Table:
     kw: Dict[str, Any] = {}
     if rt.comment:
         kw["comment"] = rt.comment
-    kw.update(rt.options)
+    kw.update({k: v for k, v in rt.options.items() if k != "mysql_comment"})  # = comment
     table = sa.Table(rt.name, md, *args, schema=rt.schema, **kw)
     for ix in rt.indexes:
         if ix.get("duplicates_constraint"):

@@ -47,10 +47,13 @@ def revision(config: Any, message: str | None = None, autogenerate: bool = False
         rev_id=rev_id or new_rev_id(), depends_on=depends_on,
     ), process_revision_directives=process_revision_directives)
     environment = config.get_alembic_boolean_option("revision_environment")
+    if autogenerate and sql:
+        raise CommandError("Using --sql with --autogenerate does not make any sense")
+    if sql and not environment:
+        raise CommandError("revision --sql runs env.py offline, which needs "
+                           "revision_environment = true in the configuration")
     if autogenerate or environment:
         ctx.run_environment(autogenerate=autogenerate, sql=sql)
-    elif sql:
-        raise CommandError("Using --sql with --autogenerate does not make any sense")
     scripts = [s for s in ctx.generate_scripts() if s is not None]
     if len(scripts) == 1:
         return scripts[0]

@@ -221,7 +221,6 @@ class RevisionMap:
         dep_children: dict[str, list[str]] = {}
         self._has_deps = False
         for rid, rev in revs.items():
-            rev.branch_labels = set(rev._orig_branch_labels)
             versioned = rev._versioned_down_revisions = to_tuple(rev.down_revision)
             for down in versioned:
                 if down in revs:
@@ -269,8 +268,7 @@ class RevisionMap:
         self._normalized: dict[str, tuple[str, ...]] = {}
         self._sorted_keys: list[str] | None = None
         self._detect_cycles()
-        for rev in labelled:
-            self._add_branch_labels(rev)
+        self._propagate_branch_labels()
 
     def _reach(self, starts: Iterable[str], step: Callable[[str], Iterable[str]]) -> set[str]:
         seen: set[str] = set()
@@ -322,19 +320,63 @@ class RevisionMap:
         if len(space) != len(revs):
             raise DependencyCycleDetected(sorted(set(revs) - space))
 
-    def _add_branch_labels(self, rev: Revision) -> None:
-        """Labels cover the labelled revision's descendants and, like Alembic, the
-        unbranched line below it (walked down from the last descendant visited)."""
-        labels = rev.branch_labels
-        last = rev
-        for node in self._iter_related([rev], lambda r: self._sorted(r.nextrev)):
-            node.branch_labels.update(labels)
-            last = node
-        parent: Revision | None = last
-        while parent is not None and not parent._is_real_branch_point \
-                and not parent.is_merge_point:
-            parent.branch_labels.update(labels)
-            parent = self._revs.get(parent.down_revision) if parent.down_revision else None
+    def _propagate_branch_labels(self) -> None:
+        """Give every revision its branch labels, as Alembic's per-label walks do, in
+        one topological pass.
+
+        Alembic gives a labelled revision's labels to all its (versioned) descendants
+        and then walks down from the last descendant it visited over revisions that are
+        neither (real) branch points nor merge points.  That walk only gets below the
+        labelled revision when the line above it is "clean" -- no branch or merge point
+        from it up to a head -- and then covers the clean line below it.  So a revision
+        carries the labels of its labelled ancestors-or-self, and a clean revision also
+        those of the revisions above it on its line, i.e. exactly its head's set.
+        Frozensets are shared along lines, so memory is O(n + merges x labels).
+        """
+        revs = self._revs
+        children = self._children
+        empty: frozenset = frozenset()
+        indegree = {r: sum(1 for d in x._versioned_down_revisions if d in revs)
+                    for r, x in revs.items()}
+        todo = [r for r, n in indegree.items() if not n]
+        topo: list[Revision] = []
+        inherited: dict[str, frozenset] = {}
+        while todo:
+            rid = todo.pop()
+            rev = revs[rid]
+            topo.append(rev)
+            parents = [inherited[d] for d in rev._versioned_down_revisions if d in revs]
+            labels = empty
+            for pset in parents:
+                if pset and pset is not labels:
+                    if not labels or pset > labels:
+                        labels = pset
+                    elif not pset <= labels:
+                        labels = labels | pset
+            own = rev._orig_branch_labels
+            if own and not labels.issuperset(own):
+                labels = labels.union(own)
+            inherited[rid] = labels
+            for child in children.get(rid, ()):
+                indegree[child] -= 1
+                if not indegree[child]:
+                    todo.append(child)
+        if len(topo) != len(revs):  # cycles were reported already; be safe anyway
+            for rev in revs.values():
+                rev.branch_labels = frozenset(rev._orig_branch_labels)
+            return
+        # top of the clean line above each revision (None: not clean)
+        clean_top: dict[str, Revision | None] = {}
+        for rev in reversed(topo):
+            top: Revision | None = None
+            if len(rev._all_nextrev) <= 1 and not rev.is_merge_point:
+                if not rev.nextrev:
+                    top = rev
+                else:
+                    (child,) = rev.nextrev
+                    top = clean_top[child]
+            clean_top[rev.revision] = top
+            rev.branch_labels = inherited[(top or rev).revision]
 
     def _sorted(self, ids: Iterable[str]) -> list[str]:
         order = self._order
