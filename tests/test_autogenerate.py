@@ -64,7 +64,7 @@ def snapshot(conn: Any) -> Dict[str, Any]:
         cols = []
         for c in insp.get_columns(name):
             cols.append((c["name"], c["type"].compile(dialect=dialect), c["nullable"],
-                         c.get("default"), c.get("comment")))
+                         c.get("default"), c.get("comment"), c.get("autoincrement")))
         pk = insp.get_pk_constraint(name)
         fks = sorted((fk.get("name") or "", tuple(fk["constrained_columns"]), fk["referred_table"],
                       tuple(fk["referred_columns"]),
@@ -818,3 +818,53 @@ def test_include_object_sees_reflected_objects(sqlite_conn):
     assert ("column", "name", True, False) in calls
     assert ("column", "id", False, True) in calls
     assert isinstance(diffs[0][3], sa.Column) and diffs[0][3].name == "name"
+
+
+def test_type_change_keeps_autoincrement(db_url):
+    def before():
+        md = sa.MetaData()
+        sa.Table("counter", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("n", sa.Integer))
+        return md
+
+    def after():
+        md = sa.MetaData()
+        sa.Table("counter", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("n", sa.Integer, nullable=False))
+        return md
+
+    up = roundtrip(db_url, before, after, ["modify_nullable"])
+    assert "autoincrement" not in up  # only the column that is the table's autoincrement
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        before().create_all(conn)
+    md = sa.MetaData()
+    sa.Table("counter", md, sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+                                      primary_key=True),
+             sa.Column("n", sa.Integer))
+    with engine.connect() as conn:
+        diffs, up, down, imports, _ = autogen(conn, md)
+    if db_url.startswith("sqlite"):
+        assert diffs == []  # the variant keeps INTEGER PRIMARY KEY (rowid) on SQLite
+        return
+    assert diff_kinds(diffs) == ["modify_type"]
+    assert "autoincrement=True" in up
+    with engine.begin() as conn:
+        run_rendered(conn, up, imports)
+    with engine.connect() as conn:
+        assert compare_metadata(make_ctx(conn, md), md) == []
+        col = [c for c in sa.inspect(conn).get_columns("counter") if c["name"] == "id"][0]
+        assert col["autoincrement"] is True
+    engine.dispose()
+
+
+def test_foreign_key_retargeted_on_the_same_column(db_url):
+    def md_(target: str):
+        md = md_parent()
+        sa.Table("other", md, sa.Column("id", sa.Integer, primary_key=True))
+        sa.Table("child", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("ref", sa.Integer, sa.ForeignKey(f"{target}.id",
+                                                            name=f"fk_child_{target}")))
+        return md
+
+    roundtrip(db_url, lambda: md_("parent"), lambda: md_("other"), ["remove_fk", "add_fk"])

@@ -114,18 +114,22 @@ def _conn_index_cols(ix: dict) -> Tuple[str, ...]:
     return tuple(out)
 
 
-def _implicit_fk_indexes(rt: ReflectedTable) -> Set[str]:
-    """Names of the indexes MySQL created on its own for foreign keys."""
-    found: Set[str] = set()
+def _implicit_fk_indexes(rt: ReflectedTable, model_index_names: Set[Optional[str]]
+                         ) -> Dict[str, Tuple[str, ...]]:
+    """MySQL's own indexes for foreign keys, by name: a non-unique index that leads with
+    a key's columns and is named after the key or its first column, or is not in the
+    model at all (MySQL keeps it, renamed or not, for as long as the key needs it)."""
+    found: Dict[str, Tuple[str, ...]] = {}
     for ix in rt.indexes:
         if ix.get("unique"):
             continue
         cols = tuple(ix.get("column_names") or ())
         for fk in rt.foreign_keys:
             fcols = tuple(fk.get("constrained_columns") or ())
-            if ix["name"] in (fk.get("name"), fcols[0] if fcols else None) and \
-                    cols[:len(fcols)] == fcols:
-                found.add(ix["name"])
+            if not fcols or cols[:len(fcols)] != fcols:
+                continue
+            if ix["name"] in (fk.get("name"), fcols[0]) or ix["name"] not in model_index_names:
+                found[ix["name"]] = cols
     return found
 
 
@@ -165,7 +169,9 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
             return lookups[kind].get(name)
 
         if mysql:
-            implicit = _implicit_fk_indexes(rt)
+            model_names = ({sql_name(dialect, ix) for ix in meta_table.indexes}
+                           if meta_table is not None else set())
+            implicit = set(_implicit_fk_indexes(rt, model_names))
         for ix in rt.indexes:
             if ix.get("duplicates_constraint") or ix["name"] in implicit:
                 continue
@@ -250,8 +256,6 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
             conn = c_ix if meta.is_index else c_uq
         else:
             conn = conn_names[name]
-        if mysql and meta.is_index != conn.is_index and name in doubled:
-            continue
         if meta.is_index != conn.is_index or meta.cols != conn.cols or (
                 meta.is_index and meta.unique != conn.unique):
             if actx._object_filters and not actx.run_object_filters(
@@ -348,8 +352,9 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
         if isinstance(fk, sa.ForeignKeyConstraint):
             meta_by_sig[_meta_fk_sig(ctxt, fk, mysql)] = fk
     meta_by_name = {sql_name(ctxt.dialect, fk): fk for fk in meta_by_sig.values()}
-    implicit = _implicit_fk_indexes(rt) if mysql else set()
     meta_index_names = {sql_name(ctxt.dialect, ix) for ix in meta_table.indexes}
+    implicit = _implicit_fk_indexes(rt, meta_index_names) if mysql else {}
+    dropped_indexes: Set[str] = set()
 
     for sig in [s for s in conn_by_sig if s not in meta_by_sig]:
         fk, _ = conn_by_sig[sig]
@@ -360,13 +365,16 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
         if actx.run_object_filters(obj, fk.get("name"), "foreign_key_constraint", True,
                                    compare_to):
             mto.ops.append(ops.DropConstraintOp.from_constraint(obj))
-            # MySQL keeps the index it made for the key: drop it too
-            for ixname in (fk.get("name"), (fk.get("constrained_columns") or [None])[0]):
-                conn_ix_objs = {ix.name: ix for ix in get_table().indexes}
-                if ixname in implicit and ixname not in meta_index_names and \
-                        ixname in conn_ix_objs and _index_orphaned(sig, meta_by_sig):
-                    mto.ops.append(ops.DropIndexOp.from_index(conn_ix_objs[ixname]))
-                    break
+            # MySQL keeps the index it made for the key: drop it too, unless another
+            # key of the model still needs it
+            for ixname, ixcols in sorted(implicit.items()):
+                if ixname in dropped_indexes or ixcols[:len(sig[0])] != sig[0] or \
+                        not _index_orphaned(ixcols, meta_by_sig):
+                    continue
+                ix_obj = {ix.name: ix for ix in get_table().indexes}.get(ixname)
+                if ix_obj is not None:
+                    dropped_indexes.add(ixname)
+                    mto.ops.append(ops.DropIndexOp.from_index(ix_obj))
     for sig in [s for s in meta_by_sig if s not in conn_by_sig]:
         fk = meta_by_sig[sig]
         name = sql_name(ctxt.dialect, fk)
@@ -383,11 +391,9 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
             mto.ops.append(ops.CreateForeignKeyOp.from_constraint(fk))
 
 
-def _index_orphaned(sig: Tuple, meta_by_sig: Dict) -> bool:
-    """True when no foreign key of the model leads with the same columns (so the
-    implicit index would be left behind by dropping the key)."""
-    cols = sig[0]
-    return not any(s[0][:len(cols)] == cols for s in meta_by_sig)
+def _index_orphaned(ixcols: Tuple[str, ...], meta_by_sig: Dict) -> bool:
+    """True when no foreign key of the model can use an index on ``ixcols``."""
+    return not any(ixcols[:len(sig[0])] == sig[0] for sig in meta_by_sig)
 
 
 def _has_leading_index(cols: Tuple[str, ...], rt: ReflectedTable,

@@ -7,6 +7,7 @@ convention) so revisions look the same whichever tool wrote them.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from typing import Any, Callable, Dict, List, Optional
@@ -137,11 +138,12 @@ def _with_item_type(prefix: str, type_: Any, actx: AutogenContext) -> str:
     return text
 
 
-def _init_args(cls: type) -> set:
+@functools.lru_cache(maxsize=None)
+def _init_args(cls: type) -> frozenset:
     try:
-        return set(inspect.signature(cls.__init__).parameters) - {"self"}
+        return frozenset(inspect.signature(cls.__init__).parameters) - {"self"}
     except (TypeError, ValueError):
-        return set()
+        return frozenset()
 
 
 def _render_variant(type_: Any, actx: AutogenContext) -> str:

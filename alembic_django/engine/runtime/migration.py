@@ -205,6 +205,8 @@ class MigrationContext:
             return tuple(s for s in start if s != "base")
         if self.connection is None:
             raise CommandError("Can't read the version table without a connection")
+        if getattr(self, "_deferred_heads", None) is not None:
+            return tuple(sorted(self._deferred_heads))
         return self._version.heads(self.connection)
 
     def _ensure_version_table(self) -> None:
@@ -336,18 +338,36 @@ class MigrationContext:
 
     def _run_steps(self, kw: dict[str, Any]) -> None:
         heads = tuple(self.get_current_heads())
-        if not self.as_sql and not heads and self.opts.get("_mutates", True):
-            pass  # the table is created with the first step, inside its transaction
         steps = self._migrations_fn(heads, self)
         current = set(heads)
+        # Inside one real transaction nobody else can see intermediate version rows, so
+        # write only the net change once, after the last step (fewer statements; a
+        # failure rolls everything back anyway).  Per-step transactions, non-transactional
+        # DDL, offline output and on_version_apply callbacks keep per-step writes.
+        defer = (not self.as_sql and self.impl.transactional_ddl
+                 and not self._transaction_per_migration and self._transaction is not None
+                 and not self.on_version_apply_callbacks)
+        self._deferred_heads = current if defer else None
+        try:
+            self._run_each(steps, current, kw, defer)
+        finally:
+            self._deferred_heads = None
+        if defer and current != set(heads):
+            if not heads:
+                self._ensure_version_table()
+            for old in sorted(set(heads) - current):
+                self._version.apply(self.impl, ("delete", old), False)
+            for new in sorted(current - set(heads)):
+                self._version.apply(self.impl, ("insert", new), False)
+
+    def _run_each(self, steps: list, current: set, kw: dict[str, Any], defer: bool) -> None:
         for step in steps:
             before = tuple(sorted(current))
             started = time.perf_counter()
             self._report("step_start", step, before)
             try:
                 with self.begin_transaction(_per_migration=True):
-                    if not current and not isinstance(step, StampStep) or (
-                            isinstance(step, StampStep) and not current):
+                    if not current and not defer:
                         if self.as_sql:
                             self._version.create(self.impl)
                         else:
@@ -368,7 +388,8 @@ class MigrationContext:
                         with Operations.context(self):
                             migration_fn(**kw)
                     for change in step.version_changes(current):
-                        self._version.apply(self.impl, change, self.as_sql)
+                        if not defer:
+                            self._version.apply(self.impl, change, self.as_sql)
                         _apply_change(current, change)
                     for callback in self.on_version_apply_callbacks:
                         callback(ctx=self, step=MigrationInfo(step, before, tuple(sorted(current))),

@@ -361,10 +361,13 @@ class RevisionMap:
                 indegree[child] -= 1
                 if not indegree[child]:
                     todo.append(child)
+        self._dependency_users: dict[str, list[str]] | None = None
+        self._topo_index: dict[str, int] | None = None
         if len(topo) != len(revs):  # cycles were reported already; be safe anyway
             for rev in revs.values():
                 rev.branch_labels = frozenset(rev._orig_branch_labels)
             return
+        self._topo_index = {rev.revision: n for n, rev in enumerate(topo)}
         # top of the clean line above each revision (None: not clean)
         clean_top: dict[str, Revision | None] = {}
         for rev in reversed(topo):
@@ -441,15 +444,51 @@ class RevisionMap:
         cached = self._normalized.get(rev.revision)
         if cached is None:
             keep = set(deps)
-            for anc in self._get_ancestor_nodes([rev], include_dependencies=False):
-                if anc is not rev and anc._resolved_dependencies:
-                    keep.difference_update(anc._resolved_dependencies)
-                    if not keep:
-                        break
+            topo = self._topo_index
+            if topo is None:  # no topological order (cyclic map): plain walk
+                for anc in self._get_ancestor_nodes([rev], include_dependencies=False):
+                    if anc is not rev and anc._resolved_dependencies:
+                        keep.difference_update(anc._resolved_dependencies)
+                        if not keep:
+                            break
+            else:
+                self._drop_inherited_dependencies(rev, keep, topo)
             cached = _dedupe(rev._versioned_down_revisions
                              + tuple(d for d in deps if d in keep))
             self._normalized[rev.revision] = cached
         return cached
+
+    def _drop_inherited_dependencies(self, rev: Revision, keep: set[str],
+                                     topo: dict[str, int]) -> None:
+        """Remove from ``keep`` the dependencies a strict versioned ancestor of ``rev``
+        also has.  Only revisions depending on one of them and placed before ``rev``
+        in topological order can matter, and ancestors placed before the earliest of
+        those cannot lead to one, so the walk is pruned there."""
+        users = self._dependency_users
+        if users is None:
+            users = self._dependency_users = {}
+            for rid, other in self._revs.items():
+                for dep in other._resolved_dependencies:
+                    users.setdefault(dep, []).append(rid)
+        mine = topo[rev.revision]
+        candidates = {u for d in keep for u in users.get(d, ()) if topo[u] < mine}
+        if not candidates:
+            return
+        floor = min(topo[u] for u in candidates)
+        revs = self._revs
+        seen = {rev.revision}
+        todo = [d for d in rev._versioned_down_revisions if d in revs]
+        while todo:
+            rid = todo.pop()
+            if rid in seen:
+                continue
+            seen.add(rid)
+            if rid in candidates:
+                keep.difference_update(revs[rid]._resolved_dependencies)
+                if not keep:
+                    return
+            todo.extend(d for d in revs[rid]._versioned_down_revisions
+                        if d in revs and d not in seen and topo[d] >= floor)
 
     # ----------------------------------------------------------------- resolution
 
