@@ -868,3 +868,42 @@ def test_foreign_key_retargeted_on_the_same_column(db_url):
         return md
 
     roundtrip(db_url, lambda: md_("parent"), lambda: md_("other"), ["remove_fk", "add_fk"])
+
+
+def test_custom_comparator_and_renderer(sqlite_conn):
+    from alembic_django.engine.autogenerate import comparators, renderers
+    from alembic_django.engine.autogenerate.compare import comparators as registry
+
+    class TouchTableOp(ops.MigrateOperation):
+        def __init__(self, table_name):
+            self.table_name = table_name
+
+        def reverse(self):
+            return TouchTableOp(self.table_name)
+
+        def to_diff_tuple(self):
+            return ("touch_table", self.table_name)
+
+    seen = []
+
+    @comparators.dispatch_for("table")
+    def touch(autogen_context, modify_ops, schema, tname, conn_table, metadata_table):
+        seen.append((tname, conn_table is not None, metadata_table is not None))
+        if tname == "parent":
+            modify_ops.ops.append(TouchTableOp(tname))
+
+    @renderers.dispatch_for(TouchTableOp)
+    def render_touch(autogen_context, op):
+        return "op.execute('-- touch %s')" % op.table_name
+
+    try:
+        md = md_parent()
+        sa.Table("keep", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("x", sa.Integer), sa.Index("ix_keep_x", "x"))
+        ctx = make_ctx(sqlite_conn, md)
+        assert compare_metadata(ctx, md) == [("touch_table", "parent")]
+        up, down, _, _ = generate_script_ops(ctx)
+        assert "op.execute('-- touch parent')" in up and "-- touch parent" in down
+        assert ("keep", True, True) in seen
+    finally:
+        registry._fns["table"].remove(touch)

@@ -181,3 +181,66 @@ def test_two_leg_upgrade_then_downgrade_restores_the_table(specs, data):
     # and back up to the intermediate target reproduces the same table
     run(rmap, table, plan_mod.upgrade_plan(rmap, (), target), upgrade=True)
     assert table == after_first
+
+
+def reference_branch_labels(specs) -> dict[str, set[str]]:
+    """Alembic's ``_add_branches``, literally: for each labelled revision (in the order
+    the map receives them) give its current labels to every versioned descendant, then
+    walk down from the last descendant visited over revisions that are neither (real)
+    branch points nor merge points.  Quadratic; fine for small graphs."""
+    downs = {rid(i): [rid(p) for p in parents] for i, parents, _, _ in specs}
+    kids: dict[str, list[str]] = {r: [] for r in downs}
+    all_kids: dict[str, set[str]] = {r: set() for r in downs}
+    for i, parents, deps, _ in specs:
+        for p in parents:
+            kids[rid(p)].append(rid(i))
+        for p in parents + deps:
+            all_kids[rid(p)].add(rid(i))
+    labels = {rid(i): ({label} if label else set()) for i, _, _, label in specs}
+    for i, _, _, label in specs:
+        if not label:
+            continue
+        own = labels[rid(i)]
+        seen: set[str] = set()
+        todo = [rid(i)]
+        last = rid(i)
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            labels[node].update(own)
+            last = node
+            todo.extend(k for k in sorted(kids[node]) if k not in seen)
+        parent: str | None = last
+        while parent is not None and len(all_kids[parent]) <= 1 and len(downs[parent]) <= 1:
+            labels[parent].update(own)
+            parent = downs[parent][0] if downs[parent] else None
+    return labels
+
+
+@FUZZ
+@given(revision_graphs())
+def test_branch_labels_match_alembics_per_label_walk(specs):
+    rmap = build(specs)
+    rmap.heads  # build
+    expected = reference_branch_labels(specs)
+    for i, *_ in specs:
+        rev = rmap.get_revision(rid(i))
+        assert set(rev.branch_labels) == expected[rid(i)], rid(i)
+        assert sorted(rev.branch_labels) == sorted(expected[rid(i)])
+
+
+@FUZZ
+@given(revision_graphs())
+def test_normalized_down_revisions_drop_dependencies_ancestors_already_have(specs):
+    rmap = build(specs)
+    rmap.heads
+    parents = {rid(i): [rid(p) for p in ps] for i, ps, _, _ in specs}
+    deps = {rid(i): [rid(d) for d in ds] for i, _, ds, _ in specs}
+    for i, *_ in specs:
+        me = rid(i)
+        ancestors = closure(me, parents) - {me}
+        inherited = {d for a in ancestors for d in deps[a]}
+        expected = tuple(dict.fromkeys(parents[me] + [d for d in deps[me] if d not in inherited]))
+        assert rmap._normalized_down_revisions(rmap.get_revision(me)) == expected, me

@@ -233,3 +233,47 @@ def test_revision_writes_one_complete_file(sqlite_url, tmp_path, capsys):
     assert "down_revision = 'cccc3333'" in text
     leftovers = [p for p in tmp_path.rglob("*") if p.suffix in (".tmp", ".part") or p.name.startswith(".tmp")]
     assert not leftovers
+
+
+def test_lock_timeout_names_the_holder(db_url, tmp_path, capsys):
+    """A run that cannot take the lock in time fails with one clear line."""
+    import sqlalchemy as sa
+
+    ini = write_project(tmp_path, db_url, extra_ini="migration_lock_timeout = 1\n")
+    dialect = dialect_of(db_url)
+    engine = sa.create_engine(db_url, poolclass=sa.pool.NullPool)
+    holder = engine.connect()
+    try:
+        if dialect == "postgresql":
+            from alembic_django.engine.runtime.lock import _key
+
+            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _key("alembic_version")})
+        elif dialect == "mysql":
+            holder.execute(sa.text("SELECT GET_LOCK('alembic_django:alembic_version', 0)"))
+        else:
+            holder.exec_driver_sql("CREATE TABLE busy (x INTEGER)")
+            holder.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
+        code, output = run_cli(["-c", str(ini), "upgrade", "heads"], capsys)
+    finally:
+        holder.close()
+        engine.dispose()
+    assert code != 0
+    assert "Traceback" not in output
+    if dialect == "postgresql":
+        assert "Could not take the migration lock on alembic_version within 1 s" in output
+        assert "held by PostgreSQL backend pid" in output
+    elif dialect == "mysql":
+        assert "held by connection id" in output
+    else:
+        assert "Could not take the migration lock (the SQLite write lock on" in output
+    assert db_state(db_url)[0] == set()
+    # once the holder is gone the same command succeeds
+    code, output = run_cli(["-c", str(ini), "upgrade", "heads"], capsys)
+    assert code == 0, output
+    assert db_state(db_url)[0] == {"cccc3333"}
+
+
+def test_lock_can_be_turned_off(sqlite_url, tmp_path, capsys):
+    ini = write_project(tmp_path, sqlite_url, extra_ini="migration_lock = false\n")
+    code, output = run_cli(["-c", str(ini), "upgrade", "heads"], capsys)
+    assert code == 0, output

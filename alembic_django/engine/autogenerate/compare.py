@@ -25,6 +25,40 @@ log = logging.getLogger("alembic_django.autogenerate.compare")
 _SYSTEM_SCHEMAS = {"information_schema", "performance_schema", "mysql", "sys"}
 
 
+class Comparators:
+    """Alembic's ``comparators`` dispatcher for custom comparisons::
+
+        @comparators.dispatch_for("schema")   # fn(autogen_context, upgrade_ops, schemas)
+        @comparators.dispatch_for("table")    # fn(autogen_context, modify_table_ops,
+                                              #    schema, tname, conn_table, metadata_table)
+        @comparators.dispatch_for("column")   # fn(autogen_context, alter_column_op, schema,
+                                              #    tname, cname, conn_col, metadata_col)
+
+    They run after the built-in comparisons of the same level.
+    """
+
+    def __init__(self) -> None:
+        self._fns: Dict[str, List[Callable[..., Any]]] = {"schema": [], "table": [],
+                                                          "column": []}
+
+    def dispatch_for(self, target: str, qualifier: str = "default") -> Callable:
+        if target not in self._fns:
+            raise ValueError(f"unknown comparison target {target!r}")
+
+        def register(fn: Callable) -> Callable:
+            self._fns[target].append(fn)
+            return fn
+
+        return register
+
+    def run(self, target: str, *args: Any) -> None:
+        for fn in self._fns[target]:
+            fn(*args)
+
+
+comparators = Comparators()
+
+
 def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
     """Append to ``upgrade_ops`` the ops that bring the database to the metadata."""
     insp = actx.inspector
@@ -59,6 +93,9 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
     ]
     ctxt = _Compare(actx, norm)
 
+    # 0. custom schema-level comparators (Alembic runs them before the tables)
+    comparators.run("schema", actx, upgrade_ops, sorted(schemas, key=lambda s: s or ""))
+
     # 1. tables in the metadata only: CREATE TABLE, then their indexes
     for key in meta_order:
         if key in conn:
@@ -69,6 +106,7 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         upgrade_ops.ops.append(ops.CreateTableOp.from_table(table))
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
         cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, None, None, table)
+        comparators.run("table", actx, mto, table.schema, table.name, None, table)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
 
@@ -83,6 +121,7 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
         cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, conn[key],
                                        lambda t=table: t, None)
+        comparators.run("table", actx, mto, table.schema, table.name, table, None)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
         upgrade_ops.ops.append(ops.DropTableOp.from_table(table))
@@ -152,6 +191,8 @@ def compare_table(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
     cc.compare_indexes_and_uniques(ctxt, mto, schema, tname, rt, get_table, meta_table)
     cc.compare_foreign_keys(ctxt, mto, schema, tname, rt, get_table, meta_table)
     _compare_table_comment(ctxt, mto, schema, tname, rt.comment, meta_table)
+    if comparators._fns["table"]:
+        comparators.run("table", ctxt.actx, mto, schema, tname, get_table(), meta_table)
 
 
 class ConnColumn:
@@ -191,7 +232,7 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str
     names = [c["name"] for c in rt.columns
              if actx.run_name_filters(c["name"], "column", parents)]
     if actx._object_filters or callable(actx.opts.get("compare_type")) or \
-            callable(actx.opts.get("compare_server_default")):
+            callable(actx.opts.get("compare_server_default")) or comparators._fns["column"]:
         # hooks are given real Column objects
         table = get_table()
         conn_cols: Dict[str, Any] = {n: table.c[n] for n in names}
@@ -213,6 +254,7 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str
             continue
         aco = ops.AlterColumnOp(tname, cname, schema=schema)
         compare_column(ctxt, aco, tname, cname, conn_col, meta_col)
+        comparators.run("column", actx, aco, schema, tname, cname, conn_col, meta_col)
         if aco.has_changes():
             mto.ops.append(aco)
     for cname, conn_col in conn_cols.items():

@@ -106,9 +106,13 @@ def reflect_schema(insp: Any, dialect: Any, schema: Optional[str],
 def _sqlite_opaque_indexes(insp: Any, schema: Optional[str]) -> Dict[str, set]:
     """Every explicitly created index of each table, by name (one query)."""
     master = f'"{schema}".sqlite_master' if schema else "sqlite_master"
-    rows = insp.bind.exec_driver_sql(
-        f"SELECT tbl_name, name FROM {master} WHERE type = 'index' AND sql IS NOT NULL"
-    ).all()
+    sql = f"SELECT tbl_name, name FROM {master} WHERE type = 'index' AND sql IS NOT NULL"
+    bind = insp.bind
+    if hasattr(bind, "exec_driver_sql"):
+        rows = bind.exec_driver_sql(sql).all()
+    else:  # an Engine
+        with bind.connect() as conn:
+            rows = conn.exec_driver_sql(sql).all()
     found: Dict[str, set] = {}
     for tname, name in rows:
         found.setdefault(tname, set()).add(name)

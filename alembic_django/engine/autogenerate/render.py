@@ -34,6 +34,25 @@ def renders(op_cls: type) -> Callable:
     return register
 
 
+class _Renderers:
+    """Alembic's ``renderers`` dispatcher: ``@renderers.dispatch_for(MyOp)`` registers
+    ``fn(autogen_context, op) -> str | list[str]`` for a custom op class."""
+
+    @staticmethod
+    def dispatch_for(op_cls: type, replace: bool = False) -> Callable:
+        return renders(op_cls)
+
+    @staticmethod
+    def dispatch(op: Any) -> Callable:
+        for cls in type(op).__mro__:
+            if cls in _renderers:
+                return _renderers[cls]
+        raise ValueError(f"no renderer is established for object {op!r}")
+
+
+renderers = _Renderers()
+
+
 def render_op(actx: AutogenContext, op: Any) -> List[str]:
     for cls in type(op).__mro__:
         fn = _renderers.get(cls)

@@ -144,7 +144,7 @@ class EnvironmentContext:
         return self.config.get_alembic_boolean_option("migration_lock", True)
 
     def _lock_timeout(self) -> float:
-        value = self.config.get_alembic_option("migration_lock_timeout", 60)
+        value = self.config.get_alembic_option("migration_lock_timeout", 600)
         try:
             return float(value)
         except (TypeError, ValueError):

@@ -236,9 +236,21 @@ class MigrationContext:
         trans = conn.begin()
         if self.dialect.name == "sqlite" and not self._dbapi_in_transaction():
             if self._lock_enabled():
-                ms = int(float(self.opts.get("migration_lock_timeout", 60)) * 1000)
+                ms = int(float(self.opts.get("migration_lock_timeout", 600)) * 1000)
                 conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                except Exception as exc:
+                    if "locked" not in str(exc):
+                        raise
+                    from ..errors import LockTimeout
+
+                    trans.rollback()
+                    raise LockTimeout(
+                        f"Could not take the migration lock (the SQLite write lock on "
+                        f"{conn.engine.url.database}) within {ms / 1000:g} s: another "
+                        "connection is writing to the database"
+                    ) from None
             else:
                 conn.exec_driver_sql("BEGIN")
         return trans
@@ -328,7 +340,7 @@ class MigrationContext:
                                "offline mode")
         lock = None
         if self._lock_enabled() and self.opts.get("_mutates", True):
-            lock = MigrationLock(self, timeout=float(self.opts.get("migration_lock_timeout", 60)))
+            lock = MigrationLock(self, timeout=float(self.opts.get("migration_lock_timeout", 600)))
             lock.acquire()
         try:
             self._run_steps(kw)

@@ -81,7 +81,7 @@ class Revision:
 
     @classmethod
     def verify_rev_id(cls, revision: str) -> None:
-        illegal = set(revision).intersection(_revision_illegal_chars)
+        illegal = [c for c in _revision_illegal_chars if c in revision]
         if illegal:
             raise RevisionError(
                 "Character(s) '%s' not allowed in revision identifier '%s'"
