@@ -33,10 +33,17 @@ def history_revisions(config: Any, script: Any, rev_range: str | None,
 
 
 def render_graph(revs: list, current: set) -> list[str]:
-    """One line per revision, newest first, with a lane per open branch (git log --graph)."""
-    lanes: list[str | None] = []  # each lane waits for the revision id it will show next
+    """One line per revision, newest first, with a lane per open line of descent
+    (like ``git log --graph``): ``*`` is the revision, ``|`` a lane passing by,
+    ``\\`` a merge point opening a lane for its second parent, ``/`` a lane joining
+    its branch point."""
+    lanes: list[str | None] = []  # each lane waits for the revision it will show next
     lines: list[str] = []
     in_range = {r.revision for r in revs}
+
+    def cells(marks: dict[int, str]) -> str:
+        return " ".join(marks.get(i, "|" if lane else " ") for i, lane in enumerate(lanes)).rstrip()
+
     for rev in revs:
         if rev.revision not in lanes:
             try:
@@ -44,45 +51,34 @@ def render_graph(revs: list, current: set) -> list[str]:
             except ValueError:
                 lanes.append(rev.revision)
         col = lanes.index(rev.revision)
-        # lanes that also waited for this revision join here
-        joins = [i for i, l in enumerate(lanes) if l == rev.revision and i != col]
-        cells = []
-        for i, lane in enumerate(lanes):
-            if i == col:
-                cells.append("*")
-            elif lane is None:
-                cells.append(" ")
-            else:
-                cells.append("|")
-        marks = []
-        if rev.is_head:
-            marks.append("head")
-        if rev.is_merge_point:
-            marks.append("mergepoint")
-        if rev.is_branch_point:
-            marks.append("branchpoint")
-        if rev.revision in current:
-            marks.append("current")
+        joins = [i for i, lane in enumerate(lanes) if lane == rev.revision and i != col]
+        if joins:
+            lines.append(cells({j: "/" for j in joins}))
+            for j in joins:
+                lanes[j] = None
+            while lanes and lanes[-1] is None:
+                lanes.pop()
+        marks = [m for m, on in (("head", rev.is_head), ("mergepoint", rev.is_merge_point),
+                                 ("branchpoint", rev.is_branch_point),
+                                 ("current", rev.revision in current)) if on]
         labels = f" ({', '.join(sorted(rev.branch_labels))})" if rev.branch_labels else ""
         tags = "".join(f" [{m}]" for m in marks)
-        lines.append(f"{' '.join(cells).rstrip()}  {rev.revision}{labels}{tags} {rev.doc}".rstrip())
-        for i in joins:
-            lanes[i] = None
+        lines.append(f"{cells({col: '*'})}  {rev.revision}{labels}{tags} {rev.doc}".rstrip())
         parents = [p for p in rev._versioned_down_revisions if p in in_range]
-        if parents:
-            lanes[col] = parents[0]
-            for extra in parents[1:]:
-                if extra in lanes:
-                    continue
-                try:
-                    lanes[lanes.index(None)] = extra
-                except ValueError:
-                    lanes.append(extra)
-            if len(parents) > 1:
-                width = max(i for i, l in enumerate(lanes) if l is not None) + 1
-                lines.append(" ".join("|" if i == col else ("\\" if lanes[i] in parents[1:] else ("|" if lanes[i] else " ")) for i in range(width)).rstrip())
-        else:
-            lanes[col] = None
+        lanes[col] = parents[0] if parents else None
+        opened = []
+        for extra in parents[1:]:
+            if extra in lanes:
+                continue
+            try:
+                slot = lanes.index(None)
+                lanes[slot] = extra
+            except ValueError:
+                slot = len(lanes)
+                lanes.append(extra)
+            opened.append(slot)
+        if opened:
+            lines.append(cells({i: "\\" for i in opened}))
         while lanes and lanes[-1] is None:
             lanes.pop()
     return lines
