@@ -472,8 +472,13 @@ def test_include_schemas(postgresql_url):
         assert "schema='extra'" in up
     with engine.begin() as conn:
         run_rendered(conn, up, imports)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE extra.alembic_version (version_num VARCHAR(32))")
     with engine.connect() as conn:
-        assert compare_metadata(make_ctx(conn, md, include_schemas=True), md) == []
+        assert compare_metadata(make_ctx(conn, md, include_schemas=True,
+                                         version_table_schema="extra"), md) == []
+        assert diff_kinds(compare_metadata(make_ctx(conn, md, include_schemas=True), md)) == [
+            "remove_table"]
         only_public = make_ctx(conn, md, include_schemas=True,
                                include_name=lambda n, t, p: t != "schema" or n is None)
         assert diff_kinds(compare_metadata(only_public, md)) == ["add_table"]
