@@ -122,3 +122,13 @@ def test_read_only_commands_do_not_import_sqlalchemy(example):
                           env={k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "False"
+
+
+def test_plain_migrate_leaves_alembic_alone(example):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    proc = subprocess.run([sys.executable, str(example / "manage.py"), "migrate", "-v", "0"],
+                          cwd=example, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(example / "db.sqlite3") as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "alembic_version" not in names  # only test databases are upgraded automatically

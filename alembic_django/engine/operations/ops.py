@@ -390,7 +390,8 @@ class CreateExcludeConstraintOp(AddConstraintOp):
 class CreateIndexOp(MigrateOperation):
     def __init__(self, index_name: Optional[str], table_name: str, columns: Sequence[Any], *,
                  schema: Optional[str] = None, unique: bool = False,
-                 if_not_exists: Optional[bool] = None, **kw: Any) -> None:
+                 if_not_exists: Optional[bool] = None, _orig_index: Optional[sa.Index] = None,
+                 **kw: Any) -> None:
         self.index_name = index_name
         self.table_name = table_name
         self.columns = columns
@@ -398,17 +399,30 @@ class CreateIndexOp(MigrateOperation):
         self.unique = unique
         self.if_not_exists = if_not_exists
         self.kw = kw
+        self._orig_index = _orig_index
+
+    def _index(self) -> sa.Index:
+        """The Index this op was made from while the op still describes it exactly,
+        otherwise one built by :meth:`to_index`."""
+        orig = self._orig_index
+        if orig is not None and _same_index(orig, self.index_name, self.table_name,
+                                            self.schema, self.kw) \
+                and bool(self.unique) == bool(orig.unique) \
+                and _same_items(self.columns, orig.expressions):
+            return orig
+        return self.to_index()
 
     def reverse(self) -> "DropIndexOp":
-        return DropIndexOp.from_index(self.to_index())
+        return DropIndexOp.from_index(self._index())
 
     def to_diff_tuple(self) -> tuple:
-        return ("add_index", self.to_index())
+        return ("add_index", self._index())
 
     @classmethod
     def from_index(cls, index: sa.Index) -> "CreateIndexOp":
         return cls(index.name, index.table.name, list(index.expressions),
-                   schema=index.table.schema, unique=bool(index.unique), **index.kwargs)
+                   schema=index.table.schema, unique=bool(index.unique), _orig_index=index,
+                   **index.kwargs)
 
     def to_index(self, migration_context: Any = None) -> sa.Index:
         return _schema_obj(migration_context).index(
@@ -444,13 +458,21 @@ class DropIndexOp(MigrateOperation):
         self._reverse = _reverse
         self.kw = kw
 
+    def _index(self) -> sa.Index:
+        rev = self._reverse
+        orig = rev._orig_index if rev is not None else None
+        if orig is not None and _same_index(orig, self.index_name, self.table_name,
+                                            self.schema, self.kw):
+            return rev._index()
+        return self.to_index()
+
     def to_diff_tuple(self) -> tuple:
-        return ("remove_index", self.to_index())
+        return ("remove_index", self._index())
 
     def reverse(self) -> CreateIndexOp:
         if self._reverse is None:
             raise ValueError("operation is not reversible; original index is not present")
-        return CreateIndexOp.from_index(self._reverse.to_index())
+        return CreateIndexOp.from_index(self._reverse._index())
 
     @classmethod
     def from_index(cls, index: sa.Index) -> "DropIndexOp":
@@ -483,7 +505,9 @@ class CreateTableOp(MigrateOperation):
     def __init__(self, table_name: str, columns: Sequence[Any], *,
                  schema: Optional[str] = None, if_not_exists: Optional[bool] = None,
                  _namespace_metadata: Optional[sa.MetaData] = None,
-                 _constraints_included: bool = False, **kw: Any) -> None:
+                 _constraints_included: bool = False, _orig_table: Optional[sa.Table] = None,
+                 **kw: Any) -> None:
+        self._orig_table = _orig_table
         self.table_name = table_name
         self.columns = list(columns)
         self.schema = schema
@@ -495,11 +519,21 @@ class CreateTableOp(MigrateOperation):
         self._namespace_metadata = _namespace_metadata
         self._constraints_included = _constraints_included
 
+    def _table(self) -> sa.Table:
+        """The Table this op was made from while the op still describes it exactly
+        (nothing is added to it), otherwise one built by :meth:`to_table`."""
+        orig = self._orig_table
+        if orig is not None and _same_table(orig, self.table_name, self.schema, self.comment,
+                                            self.info, self.prefixes, self.kw) \
+                and _same_items(self.columns, list(orig.c) + list(orig.constraints)):
+            return orig
+        return self.to_table()
+
     def reverse(self) -> "DropTableOp":
-        return DropTableOp.from_table(self.to_table(), _namespace_metadata=self._namespace_metadata)
+        return DropTableOp.from_table(self._table(), _namespace_metadata=self._namespace_metadata)
 
     def to_diff_tuple(self) -> tuple:
-        return ("add_table", self.to_table())
+        return ("add_table", self._table())
 
     @classmethod
     def from_table(cls, table: sa.Table, *, _namespace_metadata: Optional[sa.MetaData] = None
@@ -508,7 +542,7 @@ class CreateTableOp(MigrateOperation):
             _namespace_metadata = table.metadata
         return cls(table.name, list(table.c) + list(table.constraints), schema=table.schema,
                    _namespace_metadata=_namespace_metadata, _constraints_included=True,
-                   comment=table.comment, info=dict(table.info),
+                   _orig_table=table, comment=table.comment, info=dict(table.info),
                    prefixes=list(table._prefixes), **table.kwargs)
 
     def to_table(self, migration_context: Any = None) -> sa.Table:
@@ -542,11 +576,19 @@ class DropTableOp(MigrateOperation):
         self.prefixes = self.table_kw.pop("prefixes", None)
         self._reverse = _reverse
 
+    def _table(self) -> sa.Table:
+        rev = self._reverse
+        orig = rev._orig_table if rev is not None else None
+        if orig is not None and _same_table(orig, self.table_name, self.schema, self.comment,
+                                            self.info, self.prefixes, self.table_kw):
+            return rev._table()
+        return self.to_table()
+
     def to_diff_tuple(self) -> tuple:
-        return ("remove_table", self.to_table())
+        return ("remove_table", self._table())
 
     def reverse(self) -> CreateTableOp:
-        return CreateTableOp.from_table(self.to_table())
+        return CreateTableOp.from_table(self._table())
 
     @classmethod
     def from_table(cls, table: sa.Table, *, _namespace_metadata: Optional[sa.MetaData] = None
@@ -575,6 +617,33 @@ class DropTableOp(MigrateOperation):
         """Drop a table."""
         return operations.invoke(cls(table_name, schema=schema, if_exists=if_exists,
                                      table_kw=kw))
+
+
+def _same_items(items: Sequence[Any], originals: Any) -> bool:
+    """Whether ``items`` are exactly (by identity) ``originals``."""
+    originals = list(originals)
+    return len(items) == len(originals) and all(a is b for a, b in zip(items, originals))
+
+
+def _same_kw(kw: dict, orig_kw: Any) -> bool:
+    try:
+        return dict(kw) == dict(orig_kw)
+    except Exception:  # values whose == builds SQL rather than answering
+        return False
+
+
+def _same_index(orig: sa.Index, name: Any, table_name: Optional[str], schema: Optional[str],
+                kw: dict) -> bool:
+    table = orig.table
+    return table is not None and name == orig.name and table_name == table.name \
+        and schema == table.schema and _same_kw(kw, orig.kwargs)
+
+
+def _same_table(orig: sa.Table, name: str, schema: Optional[str], comment: Optional[str],
+                info: dict, prefixes: Any, kw: dict) -> bool:
+    return name == orig.name and schema == orig.schema and comment == orig.comment \
+        and list(prefixes or []) == list(orig._prefixes) and _same_kw(info, orig.info) \
+        and _same_kw(kw, orig.kwargs)
 
 
 class AlterTableOp(MigrateOperation):

@@ -11,6 +11,7 @@ from typing import Any, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
+from sqlalchemy.sql import visitors
 from sqlalchemy.types import NULLTYPE
 
 from ..errors import CommandError
@@ -121,7 +122,7 @@ class SchemaObjects:
         t = sa.Table(name, md, *cols, *fresh, **kw)
         for const in attached:
             if isinstance(const, sa.Index):
-                exprs = [t.c[e.name] if isinstance(e, sa.Column) else e for e in const.expressions]
+                exprs = [_rebind(e, t) for e in const.expressions]
                 sa.Index(const.name, *exprs, unique=const.unique, _table=t, **const.kwargs)
                 continue
             if isinstance(const, sa.PrimaryKeyConstraint):
@@ -173,7 +174,7 @@ class SchemaObjects:
                     t.append_column(sa.Column(col.name, NULLTYPE))
                 exprs.append(t.c[col.name])
             else:
-                exprs.append(col)
+                exprs.append(_rebind(col, t))
         idx = sa.Index(name, *exprs, _table=t, **kw)
         return idx
 
@@ -182,3 +183,20 @@ def _is_bound(item: Any) -> bool:
     if isinstance(item, sa.Index):
         return item.table is not None
     return getattr(item, "parent", None) is not None
+
+
+def _rebind(expr: Any, table: sa.Table) -> Any:
+    """``expr`` with its columns of other tables (e.g. ``func.lower(user_table.c.name)``
+    of an expression index) replaced by same-named columns of ``table``, added if
+    missing; an Index may only refer to the columns of its own table."""
+
+    def replace(elem: Any) -> Any:
+        if isinstance(elem, sa.Column) and elem.table is not table:
+            if elem.name not in table.c:
+                table.append_column(sa.Column(elem.name, elem.type))
+            return table.c[elem.name]
+        return None
+
+    if isinstance(expr, sa.Column):
+        return expr if expr.table is table else replace(expr)
+    return visitors.replacement_traverse(expr, {}, replace)
