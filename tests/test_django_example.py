@@ -35,16 +35,36 @@ def manage(project: Path, *args: str, cwd: Path | None = None) -> subprocess.Com
     )
 
 
+def versions_or_empty(db: Path) -> set[str]:
+    try:
+        return versions(db)
+    except sqlite3.OperationalError:
+        return set()
+
+
 def versions(db: Path) -> set[str]:
     with sqlite3.connect(db) as conn:
         return {r[0] for r in conn.execute("SELECT version_num FROM alembic_version")}
 
 
 def test_readme_run_command_from_a_clean_clone(example):
+    """The README's run command: every environment upgraded to heads."""
+    proc = manage(example, "--all", "upgrade", "heads")
+    assert proc.returncode == 0, proc.stderr
+    assert versions(example / "db.sqlite3") == {"53fffde5ad5"}
+    assert versions(example / "analytics.sqlite3") == {"4f2e9c1b7d30"}
+    assert "Environment 'default':" in proc.stdout and "Environment 'analytics':" in proc.stdout
+    assert "Running upgrade" in proc.stdout
+    clash = manage(example, "--all", "--name", "analytics", "current")
+    assert clash.returncode != 0 and "mutually exclusive" in clash.stderr
+
+
+def test_default_environment_only(example):
     proc = manage(example, "upgrade", "heads")
     assert proc.returncode == 0, proc.stderr
     assert versions(example / "db.sqlite3") == {"53fffde5ad5"}
-    assert "Running upgrade" in proc.stdout
+    assert not (example / "analytics.sqlite3").exists() or \
+        not versions_or_empty(example / "analytics.sqlite3")
     again = manage(example, "upgrade", "heads")
     assert again.returncode == 0, again.stderr
     assert "Running upgrade" not in again.stdout

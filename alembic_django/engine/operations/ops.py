@@ -413,6 +413,15 @@ class CreateIndexOp(MigrateOperation):
         return self.to_index()
 
     def reverse(self) -> "DropIndexOp":
+        if self._orig_index is None and all(_is_dialect_kw(k) for k in self.kw):
+            # what DropIndexOp.from_index(self.to_index()) gives, without building an
+            # Index (and a Table and a MetaData) for it
+            return DropIndexOp(
+                self.index_name, table_name=self.table_name, schema=self.schema,
+                _reverse=CreateIndexOp(self.index_name, self.table_name, list(self.columns),
+                                       schema=self.schema, unique=bool(self.unique),
+                                       **self.kw),
+                **self.kw)
         return DropIndexOp.from_index(self._index())
 
     def to_diff_tuple(self) -> tuple:
@@ -623,6 +632,11 @@ def _same_items(items: Sequence[Any], originals: Any) -> bool:
     """Whether ``items`` are exactly (by identity) ``originals``."""
     originals = list(originals)
     return len(items) == len(originals) and all(a is b for a, b in zip(items, originals))
+
+
+def _is_dialect_kw(key: str) -> bool:
+    """``postgresql_where`` and the like: what ``Index.kwargs`` gives back."""
+    return "_" in key and not key.startswith("_") and key.split("_", 1)[0].isalnum()
 
 
 def _same_kw(kw: dict, orig_kw: Any) -> bool:

@@ -37,6 +37,11 @@ class Command(BaseCommand):
             "--database", default=None,
             help="Django database alias to run against (default: the environment's 'database').",
         )
+        parser.add_argument(
+            "--all", action="store_true", dest="all_environments",
+            help="Run the command for every environment in settings.ALEMBIC, in order "
+                 "(like 'migrate' does for every app).",
+        )
         sub = parser.add_subparsers(dest="cmd", metavar="<command>", required=True)
         for cmd in registry.commands().values():
             p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
@@ -63,14 +68,27 @@ class Command(BaseCommand):
         namespace.quiet = options["verbosity"] == 0
         name = options.get("cmd")
         try:
-            if name == "showmigrations":
-                self.show_migrations(namespace)
+            if options.get("all_environments"):
+                if namespace.name:
+                    raise CommandError("--all and --name are mutually exclusive")
+                for env_name in conf.environments():
+                    if namespace.verbosity >= 1:
+                        self.stdout.write(self.style.MIGRATE_HEADING(
+                            f"Environment {env_name!r}:"))
+                    namespace.name = env_name
+                    self._dispatch(name, namespace)
             else:
-                self.run_command(registry.commands()[name], namespace)
+                self._dispatch(name, namespace)
         except EngineError as exc:
             if options.get("raiseerr"):
                 raise
             raise CommandError(str(exc), returncode=exc.exit_code) from exc
+
+    def _dispatch(self, name: str, namespace: argparse.Namespace) -> None:
+        if name == "showmigrations":
+            self.show_migrations(namespace)
+        else:
+            self.run_command(registry.commands()[name], namespace)
 
     def get_config(self, namespace: argparse.Namespace, needs_config: bool = True,
                    resolve_url: bool = True):
