@@ -285,6 +285,32 @@ def test_labels_are_inherited_along_the_branch(seed_map):
     assert labels["1975ea83b712"] == labels["55af2cb1c267"] == set()
 
 
+def test_labels_reach_below_only_on_a_clean_line():
+    """Alembic's label walk goes down from the labelled revision's last descendant, so
+    the line below gets the label only when nothing branches or merges above it."""
+    rmap = make_map([
+        ("a1", None, None, None), ("a2", "a1", None, None),
+        ("a3", "a2", None, "top"),  # clean up to its head: the walk reaches a2
+        ("b1", "a1", None, None),  # a1 is a branch point: the walk stops above it
+        ("c1", None, None, None), ("c2", "c1", None, "mid"),
+        ("c3", "c2", None, None), ("c4", "c2", None, None),  # c2 branches: no walk down
+        ("m1", ("c3", "b1"), None, "merged"),  # c3 is below a merge: not clean either
+    ])
+    labels = {rid: set(rmap.get_revision(rid).branch_labels)
+              for rid in ("a1", "a2", "a3", "b1", "c1", "c2", "c3", "c4", "m1")}
+    assert labels == {
+        "a1": set(), "a2": {"top"}, "a3": {"top"}, "b1": set(),
+        "c1": set(), "c2": {"mid"}, "c3": {"mid"}, "c4": {"mid"},
+        "m1": {"mid", "merged"},
+    }
+    chain = make_map([("x1", None, None, "l1"), ("x2", "x1", None, "l2"),
+                      ("x3", "x2", None, None)])
+    for rid in ("x1", "x2", "x3"):  # a clean line shares all its labels
+        assert chain.get_revision(rid).branch_labels == {"l1", "l2"}
+    assert sorted(chain.get_revision("x1").branch_labels) == ["l1", "l2"]
+    assert "l2" in chain.get_revision("x1").branch_labels
+
+
 def test_revision_attributes(seed_map):
     root = seed_map.get_revision("1975ea83b712")
     assert root.nextrev == frozenset({"ae1027a6acf", "27c6a30d7c24"})
