@@ -587,6 +587,145 @@ def test_create_table_op_from_table_round_trip_keeps_each_constraint_once():
         assert "REFERENCES p (id)" in ddl and "UNIQUE (u)" in ddl
 
 
+def test_as_diffs_keeps_an_alter_column_ops_list_as_one_item():
+    """As Alembic's ``as_diffs()`` (and so its ``compare_metadata()``): the diff of an
+    AlterColumnOp is a list of tuples, yielded as one item, e.g.
+    ``[[('modify_type', ...), ('modify_nullable', ...)], ('add_column', ...)]``."""
+    alter = ops.AlterColumnOp("t", "n", existing_type=sa.String(5), modify_type=sa.String(9),
+                              modify_nullable=False, existing_nullable=True)
+    add = ops.AddColumnOp("t", sa.Column("x", sa.Integer))
+    up = ops.UpgradeOps([ops.ModifyTableOps("t", [alter, add]),
+                         ops.CreateIndexOp("ix_x", "t", ["x"])])
+    diffs = up.as_diffs()
+    assert len(diffs) == 3
+    assert [d[0] for d in diffs[0]] == ["modify_type", "modify_nullable"]
+    assert diffs[0][1][:4] == ("modify_nullable", None, "t", "n")
+    assert [diffs[1][0], diffs[2][0]] == ["add_column", "add_index"]
+
+
+def _user_table():
+    md = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+    sa.Table("p", md, sa.Column("id", sa.Integer, primary_key=True))
+    t = sa.Table("c", md, sa.Column("id", sa.Integer, primary_key=True),
+                 sa.Column("pid", sa.ForeignKey("p.id")),
+                 sa.Column("u", sa.String(5), unique=True),
+                 sa.Column("n", sa.String(20), index=True), comment="c table",
+                 info={"k": 1})
+    sa.Index("ix_c_lower_n", sa.func.lower(t.c.n))
+    return md, t
+
+
+def _shape(md, t):
+    return (sorted(md.tables), len(t.c), len(t.constraints), len(t.indexes),
+            len(t.foreign_keys), t.name, t.comment, dict(t.info))
+
+
+def test_ops_from_table_reuse_the_original_table_and_leave_it_untouched():
+    md, t = _user_table()
+    before = _shape(md, t)
+    create = ops.CreateTableOp.from_table(t)
+    assert create.to_diff_tuple() == ("add_table", t)
+    drop = create.reverse()
+    assert drop._reverse._orig_table is t and drop.to_diff_tuple() == ("remove_table", t)
+    assert drop.reverse().to_diff_tuple()[1] is t
+    assert ops.DropTableOp.from_table(t).reverse().reverse().to_diff_tuple()[1] is t
+    # to_table() (what executing the op uses) still makes its own Table
+    assert create.to_table() is not t and create.to_table().metadata is not md
+
+    # a changed op describes another table: built afresh, the original left alone
+    create.table_name = "renamed"
+    create.columns.append(sa.Column("extra", sa.Integer))
+    built = create.to_diff_tuple()[1]
+    assert built is not t and built.name == "renamed" and "extra" in built.c
+    assert create.reverse().table_name == "renamed"
+    drop = ops.DropTableOp.from_table(t)
+    drop.comment = "other"
+    assert drop.to_diff_tuple()[1] is not t and drop.to_diff_tuple()[1].comment == "other"
+    assert drop.reverse().comment == "other"
+
+    index = next(ix for ix in t.indexes if ix.name != "ix_c_lower_n")  # from index=True
+    cix = ops.CreateIndexOp.from_index(index)
+    assert cix.to_diff_tuple() == ("add_index", index)
+    assert cix.reverse().to_diff_tuple() == ("remove_index", index)
+    assert cix.reverse().reverse().to_diff_tuple()[1] is index
+    cix.unique = True
+    assert cix.to_diff_tuple()[1] is not index and cix.to_diff_tuple()[1].unique
+    assert _shape(md, t) == before and index.unique is False
+
+
+def test_expression_index_ops_reverse_and_rebuild():
+    from sqlalchemy.schema import CreateIndex, DropIndex
+
+    md, t = _user_table()
+    before = _shape(md, t)
+    index = next(ix for ix in t.indexes if ix.name == "ix_c_lower_n")
+    create = ops.CreateIndexOp.from_index(index)
+    drop = create.reverse()
+    assert isinstance(drop, ops.DropIndexOp) and drop.index_name == "ix_c_lower_n"
+    assert isinstance(drop.reverse(), ops.CreateIndexOp)
+    assert ops.DropIndexOp.from_index(index).reverse().to_diff_tuple()[1] is index
+    pg = postgresql.dialect()
+    # built afresh (to_index(), or a changed op): the expression is moved onto the new Table
+    for built in (create.to_index(), drop.to_index(), ops.DropIndexOp.from_index(index)
+                  .reverse().to_index()):
+        assert built.table is not t
+        assert str(CreateIndex(built).compile(dialect=pg)).strip() == \
+            "CREATE INDEX ix_c_lower_n ON c (lower(n))"
+    create.table_name = "other"
+    assert str(CreateIndex(create.to_diff_tuple()[1]).compile(dialect=pg)).strip() == \
+        "CREATE INDEX ix_c_lower_n ON other (lower(n))"
+    assert str(DropIndex(drop.to_index()).compile(dialect=pg)).strip() == \
+        "DROP INDEX ix_c_lower_n"
+    assert _shape(md, t) == before
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def online_with_expression_indexes(request):
+    """(MariaDB has no expression indexes.)"""
+    engine = sa.create_engine(request.getfixturevalue(f"{request.param}_url"),
+                              poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        yield Operations(make_context(conn.dialect, conn)), conn
+    engine.dispose()
+
+
+def test_expression_index_ops_applied_online(online_with_expression_indexes):
+    op, conn = online_with_expression_indexes
+    md, t = _user_table()
+    md.create_all(conn, tables=[md.tables["p"]])
+    ops.CreateTableOp.from_table(t).to_table().create(conn)
+    index = next(ix for ix in t.indexes if ix.name == "ix_c_lower_n")
+    create = ops.CreateIndexOp.from_index(index)
+    op.invoke(create)
+    if conn.dialect.name == "sqlite":  # (SQLAlchemy does not reflect them there)
+        query = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    else:
+        query = "SELECT indexname FROM pg_indexes WHERE tablename = 'c'"
+    names = lambda: set(conn.exec_driver_sql(query).scalars())  # noqa: E731
+    assert "ix_c_lower_n" in names()
+    op.invoke(create.reverse())
+    assert "ix_c_lower_n" not in names()
+
+
+def test_index_op_reverse_without_an_original_matches_from_index():
+    op = ops.CreateIndexOp("ix_t_x", "t", ["x", sa.text("lower(y)")], schema="s", unique=True,
+                           postgresql_using="btree")
+    fast = op.reverse()
+    slow = ops.DropIndexOp.from_index(op.to_index())
+    for attr in ("index_name", "table_name", "schema", "kw", "if_exists"):
+        assert getattr(fast, attr) == getattr(slow, attr), attr
+    assert fast._reverse.unique is True and fast._reverse.kw == slow._reverse.kw
+    pg = postgresql.dialect()
+    from sqlalchemy.schema import CreateIndex
+
+    assert str(CreateIndex(fast.reverse().to_index()).compile(dialect=pg)) == \
+        str(CreateIndex(slow.reverse().to_index()).compile(dialect=pg)) == \
+        "CREATE UNIQUE INDEX ix_t_x ON s.t USING btree (x, lower(y))"
+    # keyword arguments that are not dialect options: built as before
+    info = ops.CreateIndexOp("ix_t_x", "t", ["x"], info={"a": 1})
+    assert info.reverse().index_name == "ix_t_x"
+
+
 def test_run_async_needs_async_connection(online):
     op, conn = online
     with pytest.raises(CommandError, match="async driver"):

@@ -22,7 +22,8 @@ def compare_metadata(context: Any, metadata: Any) -> List[Any]:
     """Compare ``metadata`` (a MetaData or a list of them) with the database of
     ``context`` and return the diff tuples, e.g. ``("add_table", Table)``,
     ``("remove_column", schema, tname, Column)``, ``("modify_nullable", schema,
-    tname, cname, existing_kw, old, new)``."""
+    tname, cname, existing_kw, old, new)``.  As in Alembic, the changes to one
+    column come as one list of ``modify_*`` tuples."""
     actx = AutogenContext(context, metadata=metadata)
     upgrade_ops = ops.UpgradeOps([])
     compare.produce_net_changes(actx, upgrade_ops)  # no downgrade needed for diffs
@@ -35,10 +36,8 @@ def flatten_diffs(container: Any) -> Iterable[Any]:
             yield from flatten_diffs(op)
             continue
         diff = op.to_diff_tuple()
-        if isinstance(diff, list):
-            yield from diff
-        elif diff:
-            yield diff
+        if diff:
+            yield diff  # a list for the changes to one column (Alembic's shape)
 
 
 def produce_migrations(context: Any, metadata: Any) -> Any:

@@ -18,6 +18,17 @@ import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, Union
 
+from .revision_iterate import IterateMixin
+from .revision_node import (  # noqa: F401 - re-exported
+    Revision,
+    RevisionIdentifier,
+    _as_scalar,
+    _dedupe,
+    _relative_destination,
+    _revision_illegal_chars,
+    is_revision,
+)
+from .revision_labels import LabelsMixin
 from .revision_errors import (  # noqa: F401 - re-exported: the graph's public errors
     CycleDetected,
     DependencyCycleDetected,
@@ -34,108 +45,10 @@ from .revision_errors import (  # noqa: F401 - re-exported: the graph's public e
     to_tuple,
 )
 
-_relative_destination = re.compile(r"(?:(.+?)@)?(\w+)?((?:\+|-)\d+)")
-_revision_illegal_chars = ("@", "-", "+", ":")
-
-RevisionIdentifier = Union[str, Sequence[str], None]
-
-
-def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(items))
-
-
-def _as_scalar(rev: tuple):
-    if not rev:
-        return None
-    return rev[0] if len(rev) == 1 else rev
-
-
-# --------------------------------------------------------------------------- Revision
-
-
-class Revision:
-    """One node of the graph: a revision id, its parents, dependencies and labels."""
-
-    nextrev: frozenset = frozenset()
-    """Children through ``down_revision`` only."""
-    _all_nextrev: frozenset = frozenset()
-    _resolved_dependencies: tuple = ()
-
-    def __init__(self, revision: str, down_revision: str | Sequence[str] | None,
-                 dependencies: str | Sequence[str] | None = None,
-                 branch_labels: str | Sequence[str] | None = None) -> None:
-        if down_revision and revision in to_tuple(down_revision):
-            raise LoopDetected(revision)
-        if dependencies is not None and revision in to_tuple(dependencies):
-            raise DependencyLoopDetected(revision)
-        self.verify_rev_id(revision)
-        self.revision = revision
-        self.down_revision = _as_scalar(to_tuple(down_revision))
-        #: parents, always a tuple
-        self._versioned_down_revisions: tuple[str, ...] = to_tuple(self.down_revision)
-        #: parents plus resolved dependencies (complete once a map is built)
-        self._all_down_revisions: tuple[str, ...] = self._versioned_down_revisions
-        self.dependencies = _as_scalar(to_tuple(dependencies))
-        self._orig_branch_labels = to_tuple(branch_labels)
-        self.branch_labels: set[str] = set(self._orig_branch_labels)
-
-    @classmethod
-    def verify_rev_id(cls, revision: str) -> None:
-        illegal = [c for c in _revision_illegal_chars if c in revision]
-        if illegal:
-            raise RevisionError(
-                "Character(s) '%s' not allowed in revision identifier '%s'"
-                % (", ".join(sorted(illegal)), revision)
-            )
-
-    def __repr__(self) -> str:
-        args = [repr(self.revision), repr(self.down_revision)]
-        if self.dependencies:
-            args.append("dependencies=%r" % (self.dependencies,))
-        if self.branch_labels:
-            args.append("branch_labels=%r" % (sorted(self.branch_labels),))
-        return "%s(%s)" % (type(self).__name__, ", ".join(args))
-
-
-    @property
-    def is_head(self) -> bool:
-        return not self.nextrev
-
-    @property
-    def _is_real_head(self) -> bool:
-        return not self._all_nextrev
-
-    @property
-    def is_base(self) -> bool:
-        return self.down_revision is None
-
-    @property
-    def _is_real_base(self) -> bool:
-        return self.down_revision is None and self.dependencies is None
-
-    @property
-    def is_branch_point(self) -> bool:
-        return len(self.nextrev) > 1
-
-    @property
-    def _is_real_branch_point(self) -> bool:
-        return len(self._all_nextrev) > 1
-
-    @property
-    def is_merge_point(self) -> bool:
-        return len(self._versioned_down_revisions) > 1
-
-
-def is_revision(rev: Any) -> Revision:
-    if not isinstance(rev, Revision):
-        raise RevisionError("revision expected, got %r" % (rev,))
-    return rev
-
-
 # --------------------------------------------------------------------------- RevisionMap
 
 
-class RevisionMap:
+class RevisionMap(LabelsMixin, IterateMixin):
     """All revisions, indexed; built on first use from ``generator()``."""
 
     def __init__(self, generator: Callable[[], Iterable[Revision]]) -> None:
@@ -319,91 +232,6 @@ class RevisionMap:
         space &= self._reach(real_roots, lambda r: self._all_children.get(r, ()))
         if len(space) != len(revs):
             raise DependencyCycleDetected(sorted(set(revs) - space))
-
-    def _propagate_branch_labels(self) -> None:
-        """Give every revision its branch labels, as Alembic's per-label walks do, in
-        two linear passes.
-
-        Alembic gives a labelled revision's labels to all its (versioned) descendants
-        and then walks down from the last descendant it visited over revisions that are
-        neither (real) branch points nor merge points.  That walk only gets below the
-        labelled revision when the line above it is "clean" -- no branch or merge point
-        from it up to a head -- and then covers the clean line below it.  So a revision
-        carries the labels of its labelled ancestors-or-self, and a clean revision those
-        of its whole clean line too, i.e. exactly the set of the line's top.  (The
-        result does not depend on the order the labelled revisions are processed in.)
-
-        Parents of unclean revisions are unclean, so sets are computed for unclean
-        revisions (sharing the parent's frozenset where nothing is added) and once per
-        clean line: memory is O(n + merges x labels), and a labelled chain is linear.
-        """
-        revs = self._revs
-        children = self._children
-        empty: frozenset = frozenset()
-        self._dependency_users: dict[str, list[str]] | None = None
-        self._topo_index: dict[str, int] | None = None
-        indegree = {r: sum(1 for d in x._versioned_down_revisions if d in revs)
-                    for r, x in revs.items()}
-        todo = [r for r, n in indegree.items() if not n]
-        topo: list[Revision] = []
-        while todo:
-            rid = todo.pop()
-            topo.append(revs[rid])
-            for child in children.get(rid, ()):
-                indegree[child] -= 1
-                if not indegree[child]:
-                    todo.append(child)
-        if len(topo) != len(revs):  # cycles were reported already; be safe anyway
-            for rev in revs.values():
-                rev.branch_labels = frozenset(rev._orig_branch_labels)
-            return
-        self._topo_index = {rev.revision: n for n, rev in enumerate(topo)}
-        # the top of the clean line each revision is on (None: not clean)
-        clean_top: dict[str, str | None] = {}
-        for rev in reversed(topo):
-            top: str | None = None
-            if len(rev._all_nextrev) <= 1 and not rev.is_merge_point:
-                if not rev.nextrev:
-                    top = rev.revision
-                else:
-                    (child,) = rev.nextrev
-                    top = clean_top[child]
-            clean_top[rev.revision] = top
-        inherited: dict[str, frozenset] = {}  # unclean revisions' sets
-        line_base: dict[str, frozenset] = {}  # clean line top -> set below the line
-        line_own: dict[str, list] = {}  # clean line top -> its revisions' own labels
-        for rev in topo:
-            rid = rev.revision
-            top = clean_top[rid]
-            if top is not None:  # at most one parent; the line's lowest gives its base
-                below = [d for d in rev._versioned_down_revisions if d in revs]
-                if not below:
-                    line_base[top] = empty
-                elif clean_top[below[0]] is None:
-                    line_base[top] = inherited[below[0]]
-                if rev._orig_branch_labels:
-                    line_own.setdefault(top, []).extend(rev._orig_branch_labels)
-                continue
-            parents = [inherited[d] for d in rev._versioned_down_revisions if d in revs]
-            labels = empty
-            for pset in parents:
-                if pset and pset is not labels:
-                    if not labels or pset > labels:
-                        labels = pset
-                    elif not pset <= labels:
-                        labels = labels | pset
-            own = rev._orig_branch_labels
-            if own and not labels.issuperset(own):
-                labels = labels.union(own)
-            inherited[rid] = labels
-        for top, base in line_base.items():
-            own_labels = line_own.get(top)
-            if own_labels and not base.issuperset(own_labels):
-                base = base.union(own_labels)
-            line_base[top] = base
-        for rev in topo:
-            top = clean_top[rev.revision]
-            rev.branch_labels = inherited[rev.revision] if top is None else line_base[top]
 
     def _sorted(self, ids: Iterable[str]) -> list[str]:
         order = self._order
@@ -854,141 +682,3 @@ class RevisionMap:
         if base == "current":
             base = current
         return list(self.walk_revisions(base=base or "base", head=head or "heads"))
-
-    def _collect_downgrade_revisions(self, upper: Any, lower: Any, inclusive: bool,
-                                     implicit_base: bool, assert_relative_length: bool
-                                     ) -> tuple[set[Revision], tuple[Any, ...]]:
-        branch_label, target = self.parse_downgrade_target(upper, lower, assert_relative_length)
-        if target == "base":
-            target = None
-        if target is None:
-            roots = [r for r in self._revs.values() if r.down_revision is None]
-        elif inclusive:
-            roots = [target]
-        else:
-            roots = [is_revision(r) for r in self.get_revisions(self._sorted(target.nextrev)[::-1])]
-        if branch_label and len(roots) > 1:
-            ancestors = {r.revision for r in self._get_ancestor_nodes(
-                [self._resolve_branch(branch_label)], include_dependencies=False)}
-            roots = [r for r in roots if r.revision in ancestors]
-            if not roots:
-                raise RevisionError("Not a valid downgrade target from current heads")
-        heads = self.get_revisions(upper)
-        downgrade = set(self._get_descendant_nodes(roots, include_dependencies=True))
-        active = set(self._get_ancestor_nodes(heads, include_dependencies=True))
-        downgrade &= active
-        if implicit_base:
-            downgrade.update(active.difference(self._get_ancestor_nodes(roots)))
-        if target is not None and not downgrade and target not in heads:
-            raise RangeNotAncestorError("Nothing to drop", upper)
-        return downgrade, heads
-
-    def _collect_upgrade_revisions(self, upper: Any, lower: Any, inclusive: bool,
-                                   implicit_base: bool, assert_relative_length: bool
-                                   ) -> tuple[set[Revision], tuple[Revision, ...]]:
-        targets: list[Revision] = [
-            is_revision(r) for r in self.parse_upgrade_target(lower, upper,
-                                                              assert_relative_length)]
-        if isinstance(lower, str) and "@" in lower:
-            branch, _, _ = lower.partition("@")
-            branch_rev = self.get_revision(branch)
-            if branch_rev is not None and branch_rev.revision == branch \
-                    and len(branch_rev.branch_labels) == 1:
-                branch = next(iter(branch_rev.branch_labels))
-            targets = [t for t in targets if branch in t.branch_labels]
-        required = set(self._get_ancestor_nodes(targets, check=True)).union(targets)
-        rel = _relative_destination.match(lower) if isinstance(lower, str) else None
-        if rel and rel.group(2) is None and int(rel.group(3)) < 0 and len(targets) == 1:
-            # "-3:current": relative to the upper end (Alembic walks from the map's
-            # heads here, which fails whenever the upper end is not a head)
-            _, rev = self.parse_downgrade_target((targets[0].revision,), lower,
-                                                 assert_relative_length)
-            current = (rev,) if isinstance(rev, Revision) else ()
-            lower = rev.revision if current else None
-        else:
-            current = self.get_revisions(lower)
-        if not implicit_base and any(r not in required for r in current if r is not None):
-            raise RangeNotAncestorError(lower, upper)
-        if current and current[0] is None:
-            _, rev = self.parse_downgrade_target(upper, lower, assert_relative_length)
-            if rev == "base" or rev is None:
-                current, lower = (), None
-            else:
-                current, lower = (rev,), rev.revision
-        current_set = set(self._get_ancestor_nodes(current, check=True)).union(
-            r for r in current if r is not None)
-        needs = required - current_set
-        if inclusive:
-            needs.update(is_revision(r) for r in self.get_revisions(lower))
-        if current and not implicit_base:
-            needs &= set(self._get_descendant_nodes(current, include_dependencies=False))
-        return needs, tuple(targets)
-
-    @staticmethod
-    def _reach_in(kids: dict[str, list[str]], start: str, emitted: set[str],
-                  stop_at: str) -> set[str]:
-        """Not-yet-emitted descendants of ``start`` within a sort's todo set; stops
-        early at ``stop_at`` (the first tip in order: nothing can beat it)."""
-        seen: set[str] = set()
-        todo = [k for k in kids.get(start, ()) if k not in emitted]
-        while todo:
-            rid = todo.pop()
-            if rid not in seen:
-                seen.add(rid)
-                if rid == stop_at:
-                    break
-                todo.extend(k for k in kids.get(rid, ()) if k not in emitted and k not in seen)
-        return seen
-
-    def _topological_sort(self, revisions: Collection[Revision], heads: Iterable[Any]
-                          ) -> list[str]:
-        """Ids, children before parents, walking one branch down as far as it can go
-        (Alembic's order) -- in O(n + e) using pending-children counts instead of
-        recomputing ancestor sets."""
-        todo = {r.revision for r in revisions}
-        order = self._order
-        pending = dict.fromkeys(todo, 0)
-        kids: dict[str, list[str]] = {}
-        downs: dict[str, tuple[str, ...]] = {}
-        for rid in sorted(todo, key=order.get):
-            downs[rid] = tuple(d for d in self._normalized_down_revisions(self._revs[rid])
-                               if d in todo)
-            for d in downs[rid]:
-                pending[d] += 1
-                kids.setdefault(d, []).append(rid)
-        tips = sorted({h.revision for h in heads if h is not None and h != "base"
-                       and h.revision in todo}, key=order.get)
-        emitted: set[str] = set()
-        extra = sorted(set(todo) - set(tips), key=order.get)
-        tips += [r for r in extra if not kids.get(r)]  # tops not under any head
-        in_tips = set(tips)
-        output: list[str] = []
-        idx = 0
-        while tips:
-            cand = tips[idx]
-            if pending[cand]:
-                # another branch still builds on cand: switch to the first tip (in
-                # tips order) that has cand as an ancestor, as Alembic does
-                first_other = tips[1] if idx == 0 else tips[0]
-                above = self._reach_in(kids, cand, emitted, first_other)
-                idx = next(n for n, tip in enumerate(tips) if tip in above and tip != cand)
-                continue
-            output.append(cand)
-            emitted.add(cand)
-            in_tips.discard(cand)
-            add = []
-            for d in downs[cand]:
-                pending[d] -= 1
-                if d not in in_tips and d not in add:
-                    add.append(d)
-            if not add:
-                del tips[idx]
-                idx = max(idx - 1, 0)
-            else:
-                tips[idx] = add[0]
-                tips.extend(add[1:])
-                in_tips.update(add)
-        if len(output) != len(todo):
-            missing = sorted(todo - emitted, key=order.get)
-            raise DependencyCycleDetected(missing)
-        return output
