@@ -167,8 +167,8 @@ level = NOTSET
 formatter = generic
 
 [formatter_generic]
-format = %%(levelname)-5.5s [%%(name)s] %%(message)s
-datefmt = %%H:%%M:%%S
+format = %(levelname)-5.5s [%(name)s] %(message)s
+datefmt = %H:%M:%S
 '''
 
 
@@ -234,3 +234,16 @@ def test_real_alembic_not_shadowed_outside_runs(tmp_path, monkeypatch):
 
     assert after.REAL
     monkeypatch.delitem(sys.modules, "alembic", raising=False)
+
+
+def test_unmodified_logging_config_still_shows_progress(tmp_path, monkeypatch, sqlite_url):
+    """An Alembic ini configures the `alembic` logger only: the INFO lines still appear."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    make_project(tmp_path, sqlite_url)
+    proc = subprocess.run([sys.executable, "-m", "alembic_django", "upgrade", "head"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "INFO  [alembic.runtime.migration] Running upgrade  -> 1975ea83b712, create " \
+           "account table" in proc.stderr

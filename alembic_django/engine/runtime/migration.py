@@ -28,7 +28,20 @@ from ..errors import CommandError, MigrationError
 from .lock import MigrationLock
 from .version_table import VersionTable
 
-log = logging.getLogger("alembic_django.runtime.migration")
+_OUR_LOG = logging.getLogger("alembic_django.runtime.migration")
+_ALEMBIC_LOG = logging.getLogger("alembic.runtime.migration")
+
+
+def _log() -> logging.Logger:
+    """Our logger -- unless only an unmodified Alembic logging config is in place
+    (``[logger_alembic]`` with ``qualname = alembic``), in which case progress goes to
+    ``alembic.runtime.migration`` so an Alembic project keeps seeing its INFO lines."""
+    ours = logging.getLogger("alembic_django")
+    if ours.level == logging.NOTSET and not ours.handlers:
+        theirs = logging.getLogger("alembic")
+        if theirs.level != logging.NOTSET or theirs.handlers:
+            return _ALEMBIC_LOG
+    return _OUR_LOG
 
 
 class MigrationInfo:
@@ -126,6 +139,7 @@ class MigrationContext:
         self._transaction: Any = None
         self._lock: MigrationLock | None = None
         self._progress = opts.get("progress")
+        log = _log()
         log.info("Context impl %s.", type(self.impl).__name__)
         if self.as_sql:
             log.info("Generating static SQL")
@@ -384,7 +398,7 @@ class MigrationContext:
                             self._version.create(self.impl)
                         else:
                             self._ensure_version_table()
-                    log.info("Running %s", step_log(step))
+                    _log().info("Running %s", step_log(step))
                     if self.as_sql:
                         self.impl.static_output("-- Running %s" % step_short_log(step))
                     if not isinstance(step, StampStep):
