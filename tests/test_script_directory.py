@@ -249,3 +249,46 @@ def test_script_directory_api(env):
     assert new.revision == "b1" and new.down_revision == "a1"
     with pytest.raises(CommandError):
         script.get_revision("zzzz")
+
+
+HEADER_SOURCES = {
+    "generated": '"""add a column\n\nRevision ID: ab\n"""\nfrom typing import Union\n'
+                 "revision: str = 'ab'\ndown_revision: Union[str, None] = 'aa'\n"
+                 "branch_labels = None\ndepends_on = None\n",
+    "comments-and-tuple": "# header\n'''merge'''\nrevision = 'm1'  # the id\n"
+                          "down_revision = ('a', 'b')\nbranch_labels = ('x',)\ndepends_on = None\n",
+    "multi-line-tuple": '"""m"""\nrevision = "m1"\ndown_revision = (\n    "a",\n    "b",\n)\n'
+                        "branch_labels = None\ndepends_on = None\n",
+    "no-docstring": "revision = 'r'\ndown_revision = None\nbranch_labels = None\ndepends_on = None\n",
+    "escaped-docstring": '"""tab\\there"""\nrevision = "r"\ndown_revision = None\n'
+                         "branch_labels = None\ndepends_on = None\n",
+    "conditional": '"""c"""\nrevision = "r"\ndown_revision = None\nbranch_labels = None\n'
+                   "depends_on = None\nif True:\n    down_revision = 'x'\n",
+    "reassigned": '"""c"""\nrevision = "r"\nrevision = "s"\ndown_revision = None\n'
+                  "branch_labels = None\ndepends_on = None\n",
+    "missing-keys": '"""c"""\nrevision = "r"\ndown_revision = None\n',
+}
+
+
+@pytest.mark.parametrize("name", list(HEADER_SOURCES))
+def test_fast_header_agrees_with_the_ast(tmp_path, name):
+    """The fast header reader answers exactly as the AST reader, or defers to it."""
+    from alembic_django.engine.script import parse
+
+    source = HEADER_SOURCES[name].encode()
+    path = tmp_path / "r.py"
+    path.write_bytes(source)
+    fast = parse._fast_header(source)
+    saved = parse._fast_header
+    parse._fast_header = lambda s: None
+    try:
+        slow = parse.read_header(str(path), source)
+    finally:
+        parse._fast_header = saved
+    if fast is not None:
+        assert fast == slow
+    if name == "conditional":
+        assert slow is None  # rebinding inside an `if`: the module must be executed
+    assert name not in ("generated", "comments-and-tuple", "no-docstring") or fast is not None
+    assert name not in ("multi-line-tuple", "conditional", "reassigned", "missing-keys") \
+        or fast is None

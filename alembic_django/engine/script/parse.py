@@ -9,6 +9,8 @@ it returns ``None`` and the caller executes the module instead.
 from __future__ import annotations
 
 import ast
+import inspect
+import re
 from typing import Any
 
 from ..errors import CommandError
@@ -21,17 +23,58 @@ class NotARevision(Exception):
     """The file defines no ``revision`` variable."""
 
 
+# The layout script.py.mako produces: a module docstring, then one-line top-level
+# assignments of literals.  Recognised without compiling the whole file; anything
+# unusual (a second assignment, a multi-line value, a non-literal) takes the AST path.
+_DOCSTRING = re.compile(rb'\A(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*("""|\'\'\')(.*?)\1', re.S)
+_ASSIGN = re.compile(
+    rb"^(revision|down_revision|branch_labels|depends_on)[ \t]*(?::[^=\n]*)?=[ \t]*(.*?)[ \t]*"
+    rb"(?:#[^\n]*)?\r?$",
+    re.M,
+)
+_ANY_MENTION = re.compile(rb"^[ \t]*(revision|down_revision|branch_labels|depends_on)\b", re.M)
+
+
+def _fast_header(source: bytes) -> dict[str, Any] | None:
+    if b"\\" in source[:200] or not source.isascii():
+        return None  # escapes / encodings: let the real parser decide
+    found: dict[str, Any] = {}
+    for m in _ASSIGN.finditer(source):
+        key = m.group(1).decode()
+        if key in found:
+            return None
+        try:
+            found[key] = ast.literal_eval(m.group(2).decode())
+        except (ValueError, SyntaxError):
+            return None
+    if len(found) != 4 or len(_ANY_MENTION.findall(source)) != 4:
+        return None
+    doc = _DOCSTRING.match(source)
+    if doc is None:
+        if source.lstrip().startswith((b"'", b'"', b"r'", b'r"', b"u'", b'u"')):
+            return None
+        found["doc"] = ""
+    else:
+        found["doc"] = inspect.cleandoc(doc.group(2).decode())
+    return found
+
+
 def read_header(path: str, source: bytes | None = None) -> dict[str, Any] | None:
     """The revision header of ``path``, or None when the module must be executed."""
     if source is None:
         with open(path, "rb") as fh:
             source = fh.read()
+    fast = _fast_header(source)
+    if fast is not None:
+        return fast
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         raise CommandError(f"{path}: line {exc.lineno}: syntax error: {exc.msg}") from None
     found: dict[str, Any] = {}
     for node in tree.body:
+        if _rebinds_elsewhere(node):
+            return None  # e.g. assigned inside a top-level if/try: execute to be sure
         targets: list[ast.expr]
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
@@ -53,6 +96,28 @@ def read_header(path: str, source: bytes | None = None) -> dict[str, Any] | None
         found.setdefault(key, None)
     found["doc"] = ast.get_docstring(tree, clean=True) or ""
     return found
+
+
+def _rebinds_elsewhere(node: ast.stmt) -> bool:
+    """True when a top-level statement other than a plain assignment binds a header name."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.Expr, ast.FunctionDef,
+                         ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            return any(not isinstance(t, ast.Name) and any(
+                isinstance(n, ast.Name) and n.id in FIELDS for n in ast.walk(t))
+                for t in targets)
+        return False
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((alias.asname or alias.name).split(".")[0] in FIELDS or alias.name == "*"
+                   for alias in node.names)
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id in FIELDS:
+            return True
+        if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
+                (a.asname or a.name) in FIELDS for a in sub.names):
+            return True
+    return False
 
 
 def header_from_module(module: Any) -> dict[str, Any]:
