@@ -52,3 +52,20 @@ def test_multidb_upgrade_downgrade_and_offline(tmp_path, monkeypatch):
     run("upgrade", "head", "--sql")
     assert "CREATE TABLE one_t" in (tmp_path / "engine1.sql").read_text()
     assert "CREATE TABLE two_t" in (tmp_path / "engine2.sql").read_text()
+
+
+def test_async_template_runs_through_the_engine(tmp_path, monkeypatch):
+    import pytest
+
+    pytest.importorskip("aiosqlite")
+    pytest.importorskip("greenlet")
+    monkeypatch.chdir(tmp_path)
+    run("init", "-t", "async", "alembic")
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(ini.read_text().replace("driver://user:pass@localhost/dbname",
+                                           "sqlite+aiosqlite:///%(here)s/a.db"))
+    run("revision", "-m", "one", "--rev-id", "as1")
+    run("upgrade", "head")
+    assert run("current") == "as1 (head)\n"
+    run("downgrade", "base")
+    assert run("current") == ""
