@@ -208,3 +208,12 @@ def test_x_arguments_reach_env(project):
     env = EnvironmentContext(cfg, None)
     assert env.get_x_argument() == ["a=1", "flag"]
     assert env.get_x_argument(as_dictionary=True) == {"a": "1", "flag": ""}
+
+
+def test_init_skips_an_existing_ini(project):
+    (project / "alembic.ini").write_text("[alembic]\nscript_location = keep\n")
+    code, out = run("init", "second")
+    assert code == 0, out
+    assert f"File {project / 'alembic.ini'} already exists, skipping" in out
+    assert (project / "alembic.ini").read_text() == "[alembic]\nscript_location = keep\n"
+    assert (project / "second" / "env.py").exists()

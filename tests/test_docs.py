@@ -46,7 +46,7 @@ def test_docs_build_without_warnings(built_docs):
     "page",
     ["installation", "tutorial", "configuration", "django", "commands", "environments",
      "bases", "branches", "offline", "testing", "migrating", "guarantees", "architecture",
-     "benchmarks"],
+     "benchmarks", "autogenerate", "operations"],
 )
 def test_page_is_built_and_linked(built_docs, page):
     assert (built_docs / f"{page}.html").is_file()
@@ -58,8 +58,7 @@ def test_command_reference_lists_every_registered_command(built_docs):
     commandref = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(commandref)
     commands = commandref.load_commands()
-    if not commands:
-        pytest.skip("the command registry has no commands yet")
+    assert len(commands) >= 16, sorted(commands)
     html = (built_docs / "commands.html").read_text(encoding="utf-8")
     missing = [name for name in commands if f'id="command-{name.replace("_", "-")}"' not in html]
     assert not missing, f"commands missing from the reference: {missing}"

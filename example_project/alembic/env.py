@@ -1,6 +1,7 @@
 import configparser
 import importlib
 import os
+import sys
 from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config
@@ -28,9 +29,15 @@ def _has_logging_config(path) -> bool:
     return parser.has_section("loggers")
 
 
-# Interpret the config file for Python logging; under Django, settings.LOGGING
-# is in charge and there is usually no ini file at all.
-if _has_logging_config(config.config_file_name):
+def _under_django() -> bool:
+    """True when Django settings are configured (``manage.py alembic``)."""
+    conf = sys.modules.get("django.conf")
+    return conf is not None and conf.settings.configured
+
+
+# Interpret the config file for Python logging -- only when run without Django:
+# under Django, settings.LOGGING (and ``manage.py alembic -v``) is in charge.
+if not _under_django() and _has_logging_config(config.config_file_name):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 

@@ -76,9 +76,8 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
             if "[tool.alembic]" in existing:
                 raise CommandError(f"{toml_path} already has a [tool.alembic] section")
     ini_text = None
-    if "alembic.ini.mako" in files:
-        if os.path.exists(ini_path):
-            raise CommandError(f"File {ini_path} already exists; not overwriting it")
+    ini_exists = os.path.exists(ini_path)
+    if "alembic.ini.mako" in files and not ini_exists:
         ini_text = _render(os.path.join(template_dir, "alembic.ini.mako"),
                            script_location=script_location)
 
@@ -102,6 +101,8 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
     if ini_text is not None:
         write_atomic(ini_path, ini_text)
         config.print_stdout("Generating %s ...  done", ini_path)
+    elif ini_exists and "alembic.ini.mako" in files:
+        config.print_stdout("File %s already exists, skipping", ini_path)
     for name in files:
         src = os.path.join(template_dir, name)
         if name in ("alembic.ini.mako", "pyproject.toml.mako") or not os.path.isfile(src):
@@ -115,7 +116,7 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
     edits = []
     if toml_text is not None:
         edits.append(f"configuration settings in {toml_path!r}")
-    if ini_text is not None:
+    if ini_text is not None or ini_exists:
         edits.append(f"configuration/connection/logging settings in {ini_path!r}")
     if edits:
         config.print_stdout("Please edit %s before proceeding.", " and ".join(edits))
