@@ -127,3 +127,24 @@ def test_autogenerate_without_metadata_is_a_clear_error(project):
     out = run("revision", "--autogenerate", "-m", "x", ok=False)
     assert out.startswith("FAILED: Can't proceed with --autogenerate option; environment script ")
     assert list((project / "alembic" / "versions").glob("*.py")) == []
+
+
+def test_detected_lines_are_logged(tmp_path, monkeypatch, sqlite_url):
+    """Alembic's `INFO [...] Detected added table 'account'` lines (a subprocess, so the
+    template's logging config is what prints them)."""
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    run("init", "alembic")
+    ini = tmp_path / "alembic.ini"
+    ini.write_text(ini.read_text().replace("driver://user:pass@localhost/dbname", sqlite_url))
+    env = tmp_path / "alembic" / "env.py"
+    env.write_text(env.read_text().replace("target_metadata = None",
+                                           "from models import metadata as target_metadata"))
+    (tmp_path / "models.py").write_text(MODELS_V2)
+    proc = subprocess.run([sys.executable, "-m", "alembic_django", "revision", "--autogenerate",
+                           "-m", "x"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "INFO  [alembic_django.autogenerate.compare] Detected added table 'account'" \
+        in proc.stderr
+    assert "Detected added index 'ix_account_name' on '['name']'" in proc.stderr

@@ -199,6 +199,7 @@ def test_post_write_hook_runs_and_failure_keeps_file(env):
         mark.options = {script} REVISION_SCRIPT_FILENAME
     """))
     out = run("revision", "-m", "hooked", "--rev-id", "h1")
+    assert out.splitlines()[-1] == "Running post write hook 'mark' ...  done"
     assert marker.read_text().endswith("h1_hooked.py")
     ini.write_text(ini.read_text().replace(f"mark.options = {script}", "mark.options = -c 'import sys; sys.exit(3)'"))
     out = run("revision", "-m", "second", "--rev-id", "h2", ok=False)

@@ -679,7 +679,7 @@ def test_registered_custom_hook_and_its_failure(revision_file, monkeypatch):
     write_hooks.run_hooks(str(revision_file), [{"name": "tabs", "type": "spaces_to_tabs", "flag": "x"}],
                           status=statuses.append)
     assert calls == [(str(revision_file), "tabs", "x")]
-    assert statuses == ["Running post write hook 'tabs'"]
+    assert statuses == ["Running post write hook 'tabs' ...  done"]
     with pytest.raises(CommandError, match="^Post write hook 'kaboom' failed: ValueError: bad input$"):
         write_hooks.run_hooks(str(revision_file), [{"name": "kaboom", "type": "explodes"}])
 

@@ -53,6 +53,9 @@ def populate_migration_script(actx: AutogenContext, script: Any) -> None:
     upgrade_ops = script.upgrade_ops_list[-1]
     downgrade_ops = script.downgrade_ops_list[-1]
     compare.produce_net_changes(actx, upgrade_ops)
+    from .report import log_diffs
+
+    log_diffs(flatten_diffs(upgrade_ops))
     upgrade_ops.reverse_into(downgrade_ops)
 
 

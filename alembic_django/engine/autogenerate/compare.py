@@ -245,7 +245,6 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str
             continue
         if actx.run_object_filters(col, cname, "column", False, None):
             mto.ops.append(ops.AddColumnOp.from_column_and_tablename(schema, tname, col))
-            log.info("Detected added column '%s.%s'", tname, cname)
     for cname, meta_col in meta_cols.items():
         conn_col = conn_cols.get(cname)
         if conn_col is None:
@@ -263,7 +262,6 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str
         if actx.run_object_filters(conn_col, cname, "column", True, None):
             column = get_table().c[cname]
             mto.ops.append(ops.DropColumnOp.from_column_and_tablename(schema, tname, column))
-            log.info("Detected removed column '%s.%s'", tname, cname)
 
 
 def compare_column(ctxt: _Compare, aco: Any, tname: str, cname: str,
@@ -297,8 +295,6 @@ def _compare_type(ctxt: _Compare, aco: Any, tname: str, cname: str,
         differs = ct.types_differ(ctxt.dialect, conn_col, meta_col)
     if differs:
         aco.modify_type = meta_col.type
-        log.info("Detected type change from %r to %r on '%s.%s'",
-                 conn_col.type, meta_col.type, tname, cname)
 
 
 def _compare_nullable(aco: Any, conn_col: sa.Column, meta_col: sa.Column) -> None:
@@ -346,7 +342,6 @@ def _compare_server_default(ctxt: _Compare, aco: Any, tname: str, cname: str,
                                      rendered_conn)
     if differs:
         aco.modify_server_default = meta_default
-        log.info("Detected server default on column '%s.%s'", tname, cname)
 
 
 def _compare_comment(ctxt: _Compare, aco: Any, conn_col: sa.Column,

@@ -159,7 +159,8 @@ def generate_revision(directory: "ScriptDirectory", revid: str, message: str | N
         from .write_hooks import run_hooks
 
         try:
-            run_hooks(path, directory.hooks)
+            status = directory.config.print_stdout if directory.config is not None else None
+            run_hooks(path, directory.hooks, status=status)
         except CommandError as exc:
             raise CommandError(f"{exc} (the revision file {path} was written and kept)") from exc
     script = directory._script_from_path(path)

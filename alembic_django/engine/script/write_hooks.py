@@ -71,8 +71,8 @@ def run_hooks(
 ) -> None:
     """Run each hook of ``hooks`` on the revision file ``path``, in order.
 
-    ``status``, when given, is called with ``"Running post write hook 'x'"``
-    before each hook (the caller decides how to show it).
+    ``status``, when given, is called with ``"Running post write hook 'x' ...  done"``
+    after each hook that succeeded (the caller decides how to show it).
     """
     for hook in hooks:
         name = hook_name(hook)
@@ -86,14 +86,14 @@ def run_hooks(
             raise CommandError(
                 f"No post write hook runner of type {type_!r} registered (hook {name!r})"
             )
-        if status is not None:
-            status(f"Running post write hook {name!r}")
         try:
             runner(path, hook)
         except CommandError:
             raise
         except Exception as exc:
             raise CommandError(f"Post write hook {name!r} failed: {_one_line(exc)}") from exc
+        if status is not None:
+            status(f"Running post write hook {name!r} ...  done")
 
 
 def _one_line(exc: BaseException) -> str:

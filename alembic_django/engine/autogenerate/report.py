@@ -1,0 +1,77 @@
+"""Alembic's ``Detected ...`` INFO lines for what autogenerate found."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterable
+
+_OURS = logging.getLogger("alembic_django.autogenerate.compare")
+_ALEMBIC = logging.getLogger("alembic.autogenerate.compare")
+
+
+def _log() -> logging.Logger:
+    ours = logging.getLogger("alembic_django")
+    if ours.level == logging.NOTSET and not ours.handlers:
+        theirs = logging.getLogger("alembic")
+        if theirs.level != logging.NOTSET or theirs.handlers:
+            return _ALEMBIC
+    return _OURS
+
+
+def _table(schema: Any, name: Any) -> str:
+    return f"{schema}.{name}" if schema else str(name)
+
+
+def describe(diff: tuple) -> str | None:
+    """The line Alembic logs for one diff tuple (None for kinds it does not log)."""
+    kind = diff[0]
+    if kind in ("add_table", "remove_table"):
+        t = diff[1]
+        return f"Detected {kind.split('_')[0]}ed table '{_table(t.schema, t.name)}'".replace(
+            "removeed", "removed")
+    if kind in ("add_column", "remove_column"):
+        verb = "added" if kind == "add_column" else "removed"
+        return f"Detected {verb} column '{_table(diff[1], diff[2])}.{diff[3].name}'"
+    if kind == "modify_nullable":
+        what = "NULL" if diff[6] else "NOT NULL"
+        return f"Detected {what} on column '{_table(diff[1], diff[2])}.{diff[3]}'"
+    if kind == "modify_type":
+        return (f"Detected type change from {diff[5]!r} to {diff[6]!r} on "
+                f"'{_table(diff[1], diff[2])}.{diff[3]}'")
+    if kind == "modify_default":
+        return f"Detected server default on column '{_table(diff[1], diff[2])}.{diff[3]}'"
+    if kind == "modify_comment":
+        return f"Detected column comment '{_table(diff[1], diff[2])}.{diff[3]}'"
+    if kind in ("add_index", "remove_index"):
+        ix = diff[1]
+        verb = "added" if kind == "add_index" else "removed"
+        cols = ", ".join(repr(getattr(c, "name", str(c))) for c in ix.expressions)
+        return f"Detected {verb} index '{ix.name}' on '[{cols}]'"
+    if kind in ("add_constraint", "remove_constraint"):
+        c = diff[1]
+        verb = "added" if kind == "add_constraint" else "removed"
+        return f"Detected {verb} unique constraint {c.name!r} on '{c.table.name}'"
+    if kind in ("add_fk", "remove_fk"):
+        fk = diff[1]
+        verb = "added" if kind == "add_fk" else "removed"
+        src = ", ".join(c.name for c in fk.columns)
+        ref = ", ".join(e.column.name if hasattr(e, "column") else str(e) for e in fk.elements)
+        return (f"Detected {verb} foreign key ({src})({ref}) on table "
+                f"{fk.parent.name if hasattr(fk, 'parent') and fk.parent is not None else fk.table.name}")
+    if kind in ("add_table_comment", "remove_table_comment"):
+        return f"Detected table comment on '{diff[1].name}'"
+    return None
+
+
+def log_diffs(diffs: Iterable[Any]) -> None:
+    log = _log()
+    if not log.isEnabledFor(logging.INFO):
+        return
+    for diff in diffs:
+        for item in (diff if isinstance(diff, list) else [diff]):
+            try:
+                line = describe(item)
+            except Exception:  # a report line must never break autogenerate
+                line = None
+            if line:
+                log.info(line)
