@@ -246,8 +246,14 @@ def url_from_settings(settings_dict: dict[str, Any]) -> tuple["URL", dict[str, A
         driver = "oracle+oracledb" if _importable("oracledb") or not _importable("cx_Oracle") else "oracle+cx_oracle"
         if port:
             host, database = (host or "localhost"), name or None
-        else:  # NAME is a full DSN or TNS alias
-            host, database = name or None, None
+        else:  # NAME is a TNS alias or an easy-connect string ("host:1521/service"),
+            # which the driver takes as its dsn (as Django passes it)
+            host, database = None, None
+            text = str(name or "")
+            if text and any(ch in text for ch in ":/()= "):
+                connect_args["dsn"] = text
+            else:
+                host = text or None  # a TNS alias: SQLAlchemy's own form
     url = URL.create(
         driver, username=user, password=password, host=host, port=port,
         database=database, query=query,

@@ -106,6 +106,13 @@ def test_drivers_follow_what_is_importable(monkeypatch):
     assert _url(_db("oracle", NAME="d"))[0].drivername == "oracle+cx_oracle"
 
 
+def test_oracle_easy_connect_name_goes_to_the_driver_as_dsn():
+    url, connect_args = _url(_db("oracle", NAME="ora.internal:1521/xepdb1", USER="scott",
+                                 PASSWORD="tiger"))
+    assert url.host is None and url.username == "scott"
+    assert connect_args["dsn"] == "ora.internal:1521/xepdb1"
+
+
 def test_postgis_and_spatialite_engines():
     gis = dict(_db("postgresql", NAME="g"), ENGINE="django.contrib.gis.db.backends.postgis")
     assert _url(gis)[0].drivername == "postgresql+psycopg"
