@@ -496,18 +496,6 @@ def get_target_metadata(config: "Config | None" = None, name: str | None = None)
         name = config.attributes.get(ATTR_ENVIRONMENT)
     _, env = environment(name)
     value = env.get("target_metadata")
-    if value is None:
-        return None
-    if isinstance(value, str):
-        module_name, _, attr = value.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise ConfigError(f"target_metadata {value!r}: cannot import {module_name!r}: {exc}") from exc
-        try:
-            value = getattr(module, attr)
-        except AttributeError:
-            raise ConfigError(f"target_metadata {value!r}: module {module_name!r} has no {attr!r}") from None
-    if callable(value) and not hasattr(value, "tables"):
-        value = value()
-    return value
+    from .engine.util.metadata import resolve_target_metadata
+
+    return resolve_target_metadata(value)

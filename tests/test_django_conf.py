@@ -290,7 +290,7 @@ def test_target_metadata_forms(tmp_path):
         assert conf.get_config().attributes["target_metadata"] is tables.metadata
     with override_settings(ALEMBIC={"default": {"script_location": tmp_path,
                                                 "target_metadata": "inventory.tables:nope"}}):
-        with pytest.raises(CommandError, match="has no 'nope'"):
+        with pytest.raises(CommandError, match="has no attribute 'nope'"):
             conf.get_target_metadata()
 
 

@@ -426,7 +426,10 @@ def test_env_skips_logging_without_loggers_section(ini, run_env, tmp_path):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_env_configures_logging_from_ini(name, run_env, tmp_path):
+def test_env_configures_logging_from_ini(name, run_env, tmp_path, monkeypatch):
+    # run as without Django (other test modules may have configured Django settings in
+    # this process; under Django the django template leaves logging to settings.LOGGING)
+    monkeypatch.setitem(sys.modules, "django.conf", None)
     path = tmp_path / "alembic.ini"
     path.write_text(render(TEMPLATES / name / "alembic.ini.mako", script_location=SCRIPT_LOCATION))
     sections = {"alembic": {"sqlalchemy.url": "sqlite://", "databases": ""}}
@@ -702,3 +705,16 @@ def test_ignore_output_silences_the_program(revision_file, capfd):
     assert "12345" not in capfd.readouterr().out
     write_hooks.run_hooks(str(revision_file), [hook])
     assert "12345" in capfd.readouterr().out
+
+
+def test_django_env_leaves_logging_to_django(run_env, tmp_path, monkeypatch):
+    import types
+
+    fake = types.SimpleNamespace(settings=types.SimpleNamespace(configured=True))
+    monkeypatch.setitem(sys.modules, "django.conf", fake)
+    path = tmp_path / "alembic.ini"
+    path.write_text(render(TEMPLATES / "django" / "alembic.ini.mako",
+                           script_location=SCRIPT_LOCATION))
+    sections = {"alembic": {"sqlalchemy.url": "sqlite://", "databases": ""}}
+    run_env("django", FakeContext(FakeConfig(sections, file_name=str(path)), offline=True))
+    assert run_env.file_configs == []

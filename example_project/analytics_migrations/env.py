@@ -1,5 +1,4 @@
 import configparser
-import importlib
 import os
 import sys
 from logging.config import fileConfig
@@ -9,6 +8,7 @@ from sqlalchemy import pool
 
 from alembic_django import context
 from alembic_django.engine.errors import CommandError
+from alembic_django.engine.util.metadata import resolve_target_metadata
 
 # this is the Alembic Config object.  Under Django (``manage.py alembic``) it
 # is built from settings.ALEMBIC, and its "sqlalchemy.url" option holds the URL
@@ -41,53 +41,28 @@ if not _under_django() and _has_logging_config(config.config_file_name):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
-def _resolve_target_metadata(value):
-    """Turn the ``target_metadata`` setting into MetaData (or a list of them).
-
-    Accepts a MetaData, a list of them, a callable returning either, or a
-    ``"package.module:attribute"`` string naming one of those.
-    """
-    if isinstance(value, str):
-        spec = value.strip()
-        if not spec:
-            return None
-        module_name, sep, attribute = spec.partition(":")
-        if not sep or not module_name or not attribute:
-            raise CommandError(
-                f"target_metadata {spec!r} must be 'module:attribute' "
-                "(e.g. 'myproject.models:metadata')"
-            )
-        try:
-            value = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise CommandError(
-                f"target_metadata {spec!r}: cannot import module {module_name!r}: {exc}"
-            ) from exc
-        for part in attribute.split("."):
-            try:
-                value = getattr(value, part)
-            except AttributeError as exc:
-                raise CommandError(
-                    f"target_metadata {spec!r}: {module_name!r} has no attribute {attribute!r}"
-                ) from exc
-    if callable(value) and not isinstance(value, type):
-        value = value()
-    return value
+def _option(name):
+    getter = getattr(config, "get_alembic_option", None) or config.get_main_option
+    return getter(name)
 
 
 def _target_metadata():
     value = config.attributes.get("target_metadata")
     if value is None:
-        getter = getattr(config, "get_alembic_option", None) or config.get_main_option
-        value = getter("target_metadata")
-    return _resolve_target_metadata(value)
+        value = _option("target_metadata")
+    return resolve_target_metadata(value)
 
 
 target_metadata = _target_metadata()
 
-# extra keyword arguments for context.configure() (e.g. version_table,
-# include_object), as the Django layer passes them in config.attributes.
-context_options = dict(config.attributes.get("context_options") or {})
+# extra keyword arguments for context.configure(): the version_table /
+# version_table_schema options (e.g. one version table per environment in
+# settings.ALEMBIC), then whatever the caller passes in
+# config.attributes["context_options"] (e.g. include_object).
+context_options = {
+    key: _option(key) for key in ("version_table", "version_table_schema") if _option(key)
+}
+context_options.update(config.attributes.get("context_options") or {})
 
 
 def _url() -> str:

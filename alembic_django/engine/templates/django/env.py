@@ -1,5 +1,4 @@
 import configparser
-import importlib
 import os
 import sys
 from logging.config import fileConfig
@@ -9,6 +8,7 @@ from sqlalchemy import pool
 
 from alembic_django import context
 from alembic_django.engine.errors import CommandError
+from alembic_django.engine.util.metadata import resolve_target_metadata
 
 # this is the Alembic Config object.  Under Django (``manage.py alembic``) it
 # is built from settings.ALEMBIC, and its "sqlalchemy.url" option holds the URL
@@ -41,50 +41,6 @@ if not _under_django() and _has_logging_config(config.config_file_name):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
-def _resolve_target_metadata(value):
-    """Turn the ``target_metadata`` setting into MetaData (or a list of them).
-
-    Accepts a MetaData, a callable returning one (or a list of them), a
-    ``"package.module:attribute"`` string naming one of those, or a list of
-    any of these.
-    """
-    if isinstance(value, (list, tuple)):
-        resolved = []
-        for item in value:
-            item = _resolve_target_metadata(item)
-            if isinstance(item, (list, tuple)):
-                resolved.extend(item)
-            elif item is not None:
-                resolved.append(item)
-        return resolved
-    if isinstance(value, str):
-        spec = value.strip()
-        if not spec:
-            return None
-        module_name, sep, attribute = spec.partition(":")
-        if not sep or not module_name or not attribute:
-            raise CommandError(
-                f"target_metadata {spec!r} must be 'module:attribute' "
-                "(e.g. 'myproject.models:metadata')"
-            )
-        try:
-            value = importlib.import_module(module_name)
-        except ImportError as exc:
-            raise CommandError(
-                f"target_metadata {spec!r}: cannot import module {module_name!r}: {exc}"
-            ) from exc
-        for part in attribute.split("."):
-            try:
-                value = getattr(value, part)
-            except AttributeError as exc:
-                raise CommandError(
-                    f"target_metadata {spec!r}: {module_name!r} has no attribute {attribute!r}"
-                ) from exc
-    if callable(value) and not hasattr(value, "tables"):
-        value = value()
-    return value
-
-
 def _option(name):
     getter = getattr(config, "get_alembic_option", None) or config.get_main_option
     return getter(name)
@@ -94,7 +50,7 @@ def _target_metadata():
     value = config.attributes.get("target_metadata")
     if value is None:
         value = _option("target_metadata")
-    return _resolve_target_metadata(value)
+    return resolve_target_metadata(value)
 
 
 target_metadata = _target_metadata()
