@@ -138,16 +138,16 @@ def check_unapplied(app_configs: Any = None, databases: Any = None, **kwargs: An
         return []
     warnings: list = []
     for name in _healthy_environments():
-        config = conf.get_config(name)
-        alias = config.attributes[conf.ATTR_DATABASE]
+        _, env = conf.environment(name)
+        alias = env.get("database", "default")
         if alias not in databases:
             continue
         try:
-            pending = unapplied_revisions(config)
+            pending = unapplied_revisions(conf.get_config(name))
         except Exception as exc:  # a database that cannot be reached is reported, not raised
             warnings.append(Warning(
                 f"Cannot read Alembic environment {name!r} on database {alias!r}: "
-                f"{' '.join(str(exc).split())[:200]}",
+                f"{conf.one_line_error(exc.__cause__ or exc, alias)}",
                 obj="settings.ALEMBIC", id="alembic_django.W002"))
             continue
         if pending:
@@ -161,23 +161,47 @@ def check_unapplied(app_configs: Any = None, databases: Any = None, **kwargs: An
 
 def unapplied_revisions(config: Any) -> list[str]:
     """Revision ids that are not applied to the environment's database (oldest first)."""
-    from . import conf
-    from .engine.runtime.migration import MigrationContext
     from .engine.script.directory import ScriptDirectory
 
     script = ScriptDirectory.from_config(config)
-    with conf.connected(config):
-        shared = config.attributes.get("connection")
-        if shared is not None:
-            current = MigrationContext.configure(shared).get_current_heads()
-        else:
+    return pending_revisions(script, current_heads(config))
+
+
+def current_heads(config: Any) -> tuple[str, ...]:
+    """The revisions recorded in the environment's version table (never creates it).
+
+    Honours ``version_table`` / ``version_table_schema``.  A database that cannot be
+    read raises the engine's ``CommandError`` -- one line, password hidden.
+    """
+    from . import conf
+    from .engine.errors import CommandError as EngineError
+    from .engine.runtime.migration import MigrationContext
+
+    opts = {}
+    for key in ("version_table", "version_table_schema"):
+        value = config.get_main_option(key)
+        if value:
+            opts[key] = value
+    alias = config.attributes.get(conf.ATTR_DATABASE)
+    try:
+        with conf.connected(config):
+            shared = config.attributes.get("connection")
+            if shared is not None:
+                return tuple(MigrationContext.configure(shared, opts=opts).get_current_heads())
             engine = conf.engine_from_config(config)
             try:
                 with engine.connect() as connection:
-                    current = MigrationContext.configure(connection).get_current_heads()
+                    return tuple(MigrationContext.configure(connection, opts=opts).get_current_heads())
             finally:
                 engine.dispose()
-    return pending_revisions(script, current)
+    except EngineError:
+        raise
+    except Exception as exc:  # driver / SQLAlchemy / Django database errors
+        name = config.attributes.get(conf.ATTR_ENVIRONMENT)
+        raise EngineError(
+            f"Cannot read the version table of environment {name!r} on database {alias!r}: "
+            f"{type(exc).__name__}: {conf.one_line_error(exc, alias)}"
+        ) from exc
 
 
 def pending_revisions(script: Any, current_heads: Any) -> list[str]:

@@ -440,6 +440,7 @@ def get_config(
         if parser.has_section(name):
             ini_section = name
     attrs = dict(attributes or {})
+    attrs["context_options"] = _with_django_tables_excluded(attrs.get("context_options"))
     attrs.setdefault(ATTR_ENVIRONMENT, name)
     attrs.setdefault(ATTR_DATABASE, alias)
     if explicit_url:
@@ -449,6 +450,66 @@ def get_config(
         stdout=stdout if stdout is not None else sys.stdout, cmd_opts=cmd_opts,
         attributes=attrs, mapping=mapping, mapping_origin=f"settings.ALEMBIC[{name!r}]",
     )
+
+
+def django_table_names() -> set[str]:
+    """Tables Django owns: every installed model's (with auto-created m2m tables) and
+    ``django_migrations``."""
+    from django.apps import apps
+    from django.db.migrations.recorder import MigrationRecorder
+
+    names = {MigrationRecorder.Migration._meta.db_table}
+    for model in apps.get_models(include_auto_created=True):
+        names.add(model._meta.db_table)
+    return names
+
+
+def _with_django_tables_excluded(options: Any) -> dict[str, Any]:
+    """``context_options`` whose ``include_object`` leaves Django's own tables out of
+    autogenerate, so ``revision --autogenerate`` and ``check`` never propose dropping
+    ``auth_user`` & co. (they are in the database but not in ``target_metadata``).
+    A table that *is* in the metadata is compared as usual; a caller's own
+    ``include_object`` still decides everything else."""
+    options = dict(options or {})
+    user_hook = options.get("include_object")
+    if getattr(user_hook, "_alembic_django_excludes_django_tables", False):
+        return options
+    cache: dict[str, set[str]] = {}
+
+    def include_object(obj: Any, name: Any, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "table" and reflected and compare_to is None:
+            if "tables" not in cache:
+                cache["tables"] = django_table_names()
+            if name in cache["tables"]:
+                return False
+        return True if user_hook is None else user_hook(obj, name, type_, reflected, compare_to)
+
+    include_object._alembic_django_excludes_django_tables = True  # type: ignore[attr-defined]
+    options["include_object"] = include_object
+    return options
+
+
+def redact(text: str, alias: str | None) -> str:
+    """``text`` with the password of DATABASES[alias] (if any) replaced by ``***``."""
+    if alias is None:
+        return text
+    try:
+        password = _settings_dict(alias).get("PASSWORD")
+    except Exception:  # an unknown alias has no password to hide
+        return text
+    if password:
+        from urllib.parse import quote_plus
+
+        for form in {str(password), quote_plus(str(password))}:
+            text = text.replace(form, "***")
+    return text
+
+
+def one_line_error(exc: BaseException, alias: str | None = None) -> str:
+    """A driver / SQLAlchemy error as one line (no "Background on this error" link),
+    with the database password hidden."""
+    lines = [ln for ln in str(exc).splitlines() if not ln.startswith("(Background on this error")]
+    return redact(" ".join(" ".join(lines).split()), alias)
 
 
 @contextlib.contextmanager

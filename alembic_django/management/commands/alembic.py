@@ -66,6 +66,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         namespace = argparse.Namespace(**options)
         namespace.quiet = options["verbosity"] == 0
+        self._progress_open = False
         name = options.get("cmd")
         try:
             if options.get("all_environments"):
@@ -80,9 +81,21 @@ class Command(BaseCommand):
             else:
                 self._dispatch(name, namespace)
         except EngineError as exc:
+            self._end_progress_line()
             if options.get("raiseerr"):
                 raise
-            raise CommandError(str(exc), returncode=exc.exit_code) from exc
+            # one line, as every engine error should be (a driver error wrapped by env.py
+            # may carry SQLAlchemy's "Background on this error" line)
+            raise CommandError(conf.one_line_error(exc), returncode=exc.exit_code) from exc
+        except BaseException:
+            self._end_progress_line()
+            raise
+
+    def _end_progress_line(self) -> None:
+        """A step that failed left "  Running upgrade ...": finish that line first."""
+        if getattr(self, "_progress_open", False):
+            self._progress_open = False
+            self.stdout.write(self.style.ERROR(" FAILED"))
 
     def _dispatch(self, name: str, namespace: argparse.Namespace) -> None:
         if name == "showmigrations":
@@ -258,25 +271,7 @@ def group_by_branch(script: Any, order: list[str]) -> dict[str, list[str]]:
 
 def current_heads(config: Any) -> tuple[str, ...]:
     """The revisions recorded in the environment's version table (never creates it)."""
-    from ...engine.runtime.migration import MigrationContext
-
-    opts = {}
-    version_table = config.get_main_option("version_table")
-    if version_table:
-        opts["version_table"] = version_table
-    schema = config.get_main_option("version_table_schema")
-    if schema:
-        opts["version_table_schema"] = schema
-    with conf.connected(config):
-        shared = config.attributes.get("connection")
-        if shared is not None:
-            return tuple(MigrationContext.configure(shared, opts=opts).get_current_heads())
-        engine = conf.engine_from_config(config)
-        try:
-            with engine.connect() as connection:
-                return tuple(MigrationContext.configure(connection, opts=opts).get_current_heads())
-        finally:
-            engine.dispose()
+    return checks.current_heads(config)
 
 
 class ProgressPrinter:
@@ -297,7 +292,9 @@ class ProgressPrinter:
             # at -v 3 the engine's own log lines follow, so the line is finished here
             out.write(f"  Running {event.get('step', '')}...", ending="\n" if self.verbosity >= 3 else "")
             out.flush()
+            self.command._progress_open = self.verbosity < 3
         elif kind == "step_done":
+            self.command._progress_open = False
             suffix = ""
             if self.verbosity >= 2 and event.get("elapsed") is not None:
                 suffix = f" ({event['elapsed']:.3f}s)"
