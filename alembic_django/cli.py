@@ -113,8 +113,11 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
     except CommandError as exc:
         if options.raiseerr:
             raise
-        out.write(f"FAILED: {_one_line(exc)}\n")
-        out.flush()
+        # -q: Alembic keeps stdout empty (its only trace is the logged ERROR line on
+        # stderr); we keep stdout empty too and put the FAILED line on stderr
+        dest = sys.stderr if getattr(options, "quiet", False) else out
+        dest.write(f"FAILED: {_one_line(exc)}\n")
+        dest.flush()
         return exc.exit_code
     except KeyboardInterrupt:
         out.write("FAILED: interrupted\n")

@@ -29,11 +29,13 @@ def check_consistency(script: ScriptDirectory, heads: Any) -> None:
         if found is None or found.revision != head:
             missing.append(head)
     if missing:
+        # Alembic's text first; the why and the way out as parenthesised detail
         raise CommandError(
-            "The database's version table names revision(s) %s, which the script directory "
-            "%s does not have (deleted or renamed revision files?); restore them, or reset "
-            "the table with 'stamp --purge <revision>'"
-            % (", ".join(repr(m) for m in missing), script.dir)
+            "Can't locate revision identified by %r (the database's version table names %s; "
+            "the script directory %s does not have %s: deleted or renamed revision files? "
+            "Restore them, or reset the table with 'stamp --purge <revision>')"
+            % (missing[0], ", ".join(repr(m) for m in missing), script.dir,
+               "it" if len(missing) == 1 else "them")
         )
 
 
@@ -55,11 +57,17 @@ def check_parents(script: ScriptDirectory, steps: list) -> None:
                 )
 
 
+def _exits_255(exc: CommandError) -> CommandError:
+    """Alembic's ``current --check-heads`` and ``check`` exit 255 like any other error."""
+    exc.exit_code = 255
+    return exc
+
+
 def _split_range(revision: str, sql: bool, verb: str) -> tuple[str | None, str]:
     if ":" in revision:
         if not sql:
-            raise CommandError(f"Range revision not allowed: {revision!r} (a start:end range "
-                               "needs --sql)")
+            # Alembic's text, plus the culprit in parentheses (errors name what is at fault)
+            raise CommandError(f"Range revision not allowed ({revision!r} needs --sql)")
         start, revision = revision.split(":", 1)
         return start or None, revision
     return None, revision
@@ -140,8 +148,7 @@ def stamp(config: Any, revisions: list[str], sql: bool = False, tag: str | None 
     for rev in revisions:
         if ":" in rev:
             if not sql:
-                raise CommandError(f"Range revision not allowed: {rev!r} (a start:end range "
-                                   "needs --sql)")
+                raise CommandError(f"Range revision not allowed ({rev!r} needs --sql)")
             start, rev = rev.split(":", 1)
             if starting_rev is not None and starting_rev != start:
                 raise CommandError("Stamp operation with --sql only supports one starting "
@@ -151,27 +158,28 @@ def stamp(config: Any, revisions: list[str], sql: bool = False, tag: str | None 
 
     def fn(heads: Any, context: Any) -> list:
         heads = tuple(heads)
-        before: tuple = heads
-        changes: list = []
+        purged: list = []
         if purge:
-            changes = [("delete", h) for h in heads]
-            heads = ()
+            if context.as_sql:  # Alembic raises this once the context is configured
+                raise CommandError("Can't use --purge with --sql mode")
+            purged = [("delete", h) for h in heads]
         else:
             check_consistency(script, heads)
         with _graph_errors():
-            changes += plan.stamp_changes(script.revision_map, heads, destinations)
-        after = set(heads)
-        for change in changes[len(before) if purge else 0:]:
-            if change[0] == "insert":
-                after.add(change[1])
-            elif change[0] == "update":
-                after.discard(change[1])
-                after.add(change[2])
-            else:
-                after.discard(change[1])
-        if not changes:
-            return []
-        return [StampStep(changes, before, tuple(sorted(after)))]
+            planned = plan.stamp_plan(script.revision_map, heads, destinations, purge=purge)
+        # one step per destination, like Alembic's _stamp_revs: same log lines
+        # ("Running stamp_revision A, B -> C") and, offline, the same "-- Running" comments
+        table = set() if purge else set(heads)
+        steps = []
+        for planned_step in planned:
+            changes = planned_step.version_changes(table)
+            table = plan.apply_changes(table, changes)
+            steps.append(StampStep(purged + changes, planned_step.from_, planned_step.to_,
+                                   planned_step.is_upgrade))
+            purged = []
+        if purged:  # --purge to nothing: Alembic empties the table without a log line
+            steps.append(StampStep(purged, (), (), False, quiet=True))
+        return steps
 
     _env(config, script, fn, as_sql=sql, starting_rev=starting_rev,
          destination_rev=tuple(destinations), tag=tag, purge=purge)
@@ -196,8 +204,14 @@ def current(config: Any, verbose: bool = False, check_heads: bool = False) -> No
             config.print_stdout("Current revision(s) for %s:", mask_password(url))
         check_consistency(script, heads)
         if check_heads and set(heads) != set(script.get_heads()):
-            raise DatabaseNotAtHead("Database is not on all head revisions")
-        for rev in script.get_revisions(tuple(heads)):
+            raise _exits_255(DatabaseNotAtHead("Database is not on all head revisions"))
+        # like Alembic's get_all_current(): the heads plus the branch tips they depend on
+        # (a depends_on revision stays current); Alembic's set order is arbitrary, ours is
+        # the version table's order, then the dependency tips by id
+        order = [rev.revision for rev in script.get_revisions(tuple(heads))]
+        current_revs = script.get_all_current(tuple(heads)) if heads else ()
+        for rev in sorted(current_revs, key=lambda r: (
+                order.index(r.revision) if r.revision in order else len(order), r.revision)):
             config.print_stdout(rev.cmd_format(verbose))
         return []
 
@@ -229,7 +243,7 @@ def check(config: Any) -> None:
     def fn(heads: Any, context: Any) -> list:
         check_consistency(script, heads)
         if set(heads) != set(script.get_heads()):
-            raise DatabaseNotAtHead("Target database is not up to date.")
+            raise _exits_255(DatabaseNotAtHead("Target database is not up to date."))
         if context.opts.get("target_metadata") is not None:
             from ..autogenerate import api
 
@@ -239,7 +253,8 @@ def check(config: Any) -> None:
     _env(config, script, fn, _mutates=False)
     diffs = result.get("diffs")
     if diffs:
-        raise AutogenerateDiffsDetected(f"New upgrade operations detected: {diffs}", diffs)
+        raise _exits_255(AutogenerateDiffsDetected(f"New upgrade operations detected: {diffs}",
+                                                   diffs))
     config.print_stdout("No new upgrade operations detected.")
 
 

@@ -113,11 +113,11 @@ def init(config: Config, directory: str, template: str = "generic", package: boo
         with open(src, encoding="utf-8") as fh:
             write_atomic(dest, fh.read())
         config.print_stdout("Generating %s ...  done", dest)
-    edits = []
+    edits = []  # Alembic's wording: paths unquoted
     if toml_text is not None:
-        edits.append(f"configuration settings in {toml_path!r}")
+        edits.append(f"configuration settings in {toml_path}")
     if ini_text is not None or ini_exists:
-        edits.append(f"configuration/connection/logging settings in {ini_path!r}")
+        edits.append(f"configuration/connection/logging settings in {ini_path}")
     if edits:
         config.print_stdout("Please edit %s before proceeding.", " and ".join(edits))
 

@@ -179,18 +179,12 @@ def show(config: Any, rev: str) -> None:
     """
     script = ScriptDirectory.from_config(config)
     if rev == "current":
-        config.print_stdout("Current revision(s) for %s:", _masked_url(config))
+        # Alembic prints only the log entries here (no "Current revision(s) for" header)
         revs = script.get_revisions(_current_heads(config, script))
     else:
         revs = script.get_revisions(rev)
     for sc in revs:
         config.print_stdout(sc.log_entry)
-
-
-def _masked_url(config: Any) -> str:
-    from ..config import mask_password
-
-    return mask_password(config.get_main_option("sqlalchemy.url") or "<no url>")
 
 
 @command
@@ -208,13 +202,26 @@ def edit(config: Any, rev: str) -> None:
         revs = script.get_revisions(rev)
         if not revs:
             raise CommandError(f"No revision files indicated by symbol {rev!r}")
-    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
-    if not editor:
-        raise CommandError("No editor: set the EDITOR (or VISUAL) environment variable")
     import shlex
+    import shutil
 
+    # like Alembic: $EDITOR, $VISUAL, then the usual editors found on PATH
+    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
+    command = shlex.split(editor) if editor else []
+    if command:
+        command[0] = shutil.which(command[0]) or command[0]  # Alembic names the full path
+    else:
+        found = next(filter(None, map(shutil.which, _DEFAULT_EDITORS)), None)
+        if found is None:
+            raise CommandError('Error executing editor (No suitable editor found. Please set '
+                               'the "EDITOR" or "VISUAL" environment variables)')
+        command = [found]
     for sc in revs:
         try:
-            subprocess.run([*shlex.split(editor), sc.path], check=True)
+            subprocess.run([*command, sc.path], check=True)
         except (OSError, subprocess.CalledProcessError) as exc:
-            raise CommandError(f"Error executing editor {editor!r}: {exc}") from exc
+            raise CommandError(f"Error executing editor ({exc})") from exc
+
+
+_DEFAULT_EDITORS = (("sensible-editor", "editor", "nano", "vim", "code") if os.name == "posix"
+                    else ("code.exe", "notepad++.exe", "notepad.exe"))

@@ -68,8 +68,9 @@ class StampStep:
     """A version-table change with no migration code (``stamp``)."""
 
     def __init__(self, changes: list[tuple], from_revs: tuple, to_revs: tuple,
-                 is_upgrade: bool = True) -> None:
+                 is_upgrade: bool = True, quiet: bool = False) -> None:
         self.changes = changes
+        self.quiet = quiet  # no "Running stamp_revision" line (stamp --purge to base)
         self.from_revs = from_revs
         self.to_revs = to_revs
         self.is_upgrade = is_upgrade
@@ -398,8 +399,9 @@ class MigrationContext:
                             self._version.create(self.impl)
                         else:
                             self._ensure_version_table()
-                    _log().info("Running %s", step_log(step))
-                    if self.as_sql:
+                    if not getattr(step, "quiet", False):
+                        _log().info("Running %s", step_log(step))
+                    if self.as_sql and not getattr(step, "quiet", False):
                         self.impl.static_output("-- Running %s" % step_short_log(step))
                     if not isinstance(step, StampStep):
                         fn_name = "upgrade" if step.is_upgrade else "downgrade"

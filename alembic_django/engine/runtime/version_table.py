@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (Column, MetaData, PrimaryKeyConstraint, String, Table, delete, inspect,
-                        insert, select, update)
+                        insert, literal_column, select, update)
 
 from ..errors import MigrationError
 
@@ -44,7 +44,12 @@ class VersionTable:
         c = self.table.c.version_num
         kind = change[0]
         if kind == "insert":
-            self._exec(impl, insert(self.table).values(version_num=change[1]), as_sql)
+            value: Any = change[1]
+            if as_sql:
+                # Alembic inserts a literal_column; SQLAlchemy 2 then renders
+                # "RETURNING version_num" where the dialect supports it -- same text here
+                value = literal_column("'%s'" % value.replace("'", "''"))
+            self._exec(impl, insert(self.table).values(version_num=value), as_sql)
             return
         if kind == "update":
             old, new = change[1], change[2]

@@ -161,9 +161,9 @@ def _graph_errors(multiple_heads: str | None = None) -> Iterator[None]:
     except _rev.ResolutionError as exc:
         detail = " ".join(str(exc).split())
         message = f"Can't locate revision identified by '{exc.argument}'"
-        if "four characters" in detail:
-            message += ("; please ensure at least four characters are present for partial "
-                        "revision identifier matches")
+        if "four characters" in detail:  # Alembic's text, the hint as parenthesised detail
+            message += (" (please ensure at least four characters are present for partial "
+                        "revision identifier matches)")
         elif detail and not detail.startswith("No such revision or branch"):
             message += f" ({detail})"
         raise RevisionCommandError(message) from exc

@@ -141,6 +141,11 @@ def generate_revision(directory: "ScriptDirectory", revid: str, message: str | N
     labels = None
     if branch_labels:
         labels = (branch_labels,) if isinstance(branch_labels, str) else tuple(branch_labels)
+        for label in labels:  # Alembic writes the file, then fails on every later command
+            other = rmap._revision_map.get(label)
+            if other is not None:
+                raise CommandError(f"Branch name '{label}' in revision {revid} already used by "
+                                   f"revision {other.revision}")
     path = rev_path(directory, norm, revid, message, when)
     render_template(
         os.path.join(directory.dir, "script.py.mako"), path, directory.output_encoding,
