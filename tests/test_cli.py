@@ -13,7 +13,7 @@ import pytest
 
 from alembic_django.cli import main
 
-TEMPLATES = ["async", "django", "generic", "multidb", "pyproject"]
+TEMPLATES = ["async", "django", "generic", "multidb", "pyproject", "pyproject_async"]
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -51,7 +51,7 @@ def test_init_every_template(project, template):
     assert lines[-1].startswith("Please edit ")
     assert (project / "migrations" / "env.py").exists()
     assert (project / "alembic.ini").exists()
-    if template == "pyproject":
+    if template in ("pyproject", "pyproject_async"):
         assert f"Generating {project / 'pyproject.toml'} ...  done" in lines
         text = (project / "pyproject.toml").read_text()
         assert 'script_location = "%(here)s/migrations"' in text

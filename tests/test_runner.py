@@ -122,6 +122,11 @@ def test_stamp_purge_current_check_heads_and_check(project):
     command.stamp(cfg, "base")
     assert rows(url) == set()
     command.upgrade(cfg, "heads")
+    with pytest.raises(CommandError, match="Can't proceed with --autogenerate option"):
+        command.check(cfg)  # no target_metadata: nothing to compare (as Alembic)
+    metadata = sa.MetaData()
+    sa.Table("ta", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    cfg.attributes["configure"] = {"target_metadata": metadata}
     out.truncate(0)
     out.seek(0)
     command.check(cfg)

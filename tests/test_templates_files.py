@@ -36,7 +36,7 @@ from alembic_django.engine.errors import CommandError  # noqa: E402
 from alembic_django.engine.script import write_hooks  # noqa: E402
 
 TEMPLATES = Path(alembic_django.__file__).parent / "engine" / "templates"
-NAMES = ["generic", "pyproject", "async", "multidb", "django"]
+NAMES = ["generic", "pyproject", "async", "pyproject_async", "multidb", "django"]
 ALEMBIC_DESCRIPTIONS = {
     "generic": "Generic single-database configuration.",
     "pyproject": "pep-621 compliant configuration that includes pyproject.toml",

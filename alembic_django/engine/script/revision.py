@@ -630,6 +630,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
 
     def _get_all_current(self, id_: tuple[str, ...]) -> set[Revision]:
         """Current heads plus their ancestors, narrowed to branch tips."""
+        self._ensure()
         top = {r for r in self.get_revisions(id_) if r is not None}
         top.update(self._get_ancestor_nodes(list(top)))
         return self._filter_into_branch_heads(top)
