@@ -13,10 +13,9 @@ any of them with ``CommandError(str(exc))``.
 from __future__ import annotations
 
 import bisect
-import re
 import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import Any, Union
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from .revision_iterate import IterateMixin
 from .revision_node import (  # noqa: F401 - re-exported

@@ -3,21 +3,11 @@
 
 from __future__ import annotations
 
-import bisect
-import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterable
+from typing import Any
 
-from .revision_errors import (  # noqa: F401
-    DependencyCycleDetected,
-    MultipleHeads,
-    RangeNotAncestorError,
-    ResolutionError,
-    RevisionError,
-    to_tuple,
-)
-
-from .revision_node import Revision, _relative_destination, is_revision  # noqa: F401
+from .revision_errors import DependencyCycleDetected, RangeNotAncestorError, RevisionError
+from .revision_node import Revision, _relative_destination, is_revision
 
 
 class IterateMixin:

@@ -3,21 +3,8 @@ linear passes giving every revision the labels Alembic's per-label walks give it
 
 from __future__ import annotations
 
-import bisect
-import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
 
-from .revision_errors import (  # noqa: F401
-    DependencyCycleDetected,
-    MultipleHeads,
-    RangeNotAncestorError,
-    ResolutionError,
-    RevisionError,
-    to_tuple,
-)
-
-from .revision_node import Revision, _relative_destination, is_revision  # noqa: F401
+from .revision_node import Revision
 
 
 class LabelsMixin:

@@ -1,0 +1,321 @@
+"""Review findings in the runner: transactions, the deferred version write, locks,
+version_table_schema, caller-owned connections, offline output."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from alembic_django import command
+from alembic_django.engine.config import Config
+from alembic_django.engine.errors import CommandError
+
+ENV = '''\
+from alembic_django import context
+import sqlalchemy
+
+config = context.config
+url = config.get_main_option("sqlalchemy.url")
+opts = config.attributes.get("configure", {})
+if context.is_offline_mode():
+    context.configure(url=url, literal_binds=True, **opts)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    conn = config.attributes.get("connection")
+    if conn is None:
+        conn = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool).connect()
+    try:
+        context.configure(connection=conn, **opts)
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if "connection" not in config.attributes:
+            conn.close()
+'''
+
+
+def rev(root: Path, rid: str, down, up: str = "pass", doc: str | None = None) -> None:
+    (root / "versions" / f"{rid}.py").write_text(
+        f'"""{doc or "rev " + rid}"""\nfrom alembic_django import op\nimport sqlalchemy as sa\n'
+        f"revision = {rid!r}\ndown_revision = {down!r}\nbranch_labels = None\n"
+        f"depends_on = None\n"
+        f"def upgrade():\n    {up}\n"
+        f"def downgrade():\n    pass\n", encoding="utf-8")
+
+
+def make_project(tmp_path: Path, url: str) -> tuple[Path, Config, io.StringIO]:
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "env.py").write_text(ENV)
+    (tmp_path / "script.py.mako").write_text("x = 1\n")
+    out = io.StringIO()
+    cfg = Config(mapping={"script_location": tmp_path, "sqlalchemy.url": url}, stdout=out)
+    return tmp_path, cfg, out
+
+
+@pytest.fixture
+def project(tmp_path, db_url):
+    root, cfg, out = make_project(tmp_path, db_url)
+    return root, cfg, out, db_url
+
+
+def query(url: str, sql: str) -> list:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return list(conn.exec_driver_sql(sql).scalars())
+    finally:
+        engine.dispose()
+
+
+def tables(url: str, schema: str | None = None) -> set[str]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return set(sa.inspect(conn).get_table_names(schema=schema))
+    finally:
+        engine.dispose()
+
+
+def versions(url: str, table: str = "alembic_version") -> set[str]:
+    if table.split(".")[-1] not in tables(url, table.split(".")[0] if "." in table else None):
+        return set()
+    return set(query(url, f"SELECT version_num FROM {table}"))
+
+
+def test_autocommit_block_then_failure_keeps_version_table_true(project):
+    """Steps committed by an autocommit_block are recorded, even when a later step fails
+    (the net version write used to wait for the end of the run and was lost)."""
+    root, cfg, out, url = project
+    rev(root, "a", None, "op.create_table('ta', sa.Column('id', sa.Integer))")
+    rev(root, "b", "a", "with op.get_context().autocommit_block():\n        pass")
+    rev(root, "c", "b", "raise RuntimeError('boom')")
+    with pytest.raises(CommandError, match="upgrade b -> c failed"):
+        command.upgrade(cfg, "head")
+    assert "ta" in tables(url)
+    assert versions(url) == {"b"}
+    command.upgrade(cfg, "b")  # already there: nothing to re-run
+    assert versions(url) == {"b"}
+
+
+def test_migration_reads_version_table_on_fresh_database(project):
+    """As Alembic, the version table exists from the start of an online run, and a
+    migration reading it sees the previous step's revision."""
+    root, cfg, out, url = project
+    rev(root, "a", None)
+    rev(root, "b", "a", "op.get_bind().execute(sa.text("
+                        "'INSERT INTO seen SELECT version_num FROM alembic_version'))")
+    eng = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with eng.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE seen (v VARCHAR(32))")
+    eng.dispose()
+    command.upgrade(cfg, "head")
+    assert query(url, "SELECT v FROM seen") == ["a"]
+    assert versions(url) == {"b"}
+
+
+def test_upgrade_with_no_steps_creates_version_table(project):
+    root, cfg, out, url = project
+    command.upgrade(cfg, "heads")
+    assert "alembic_version" in tables(url)
+    assert versions(url) == set()
+
+
+def test_caller_transaction_is_never_committed(project):
+    """A connection already inside the caller's transaction is left alone: the caller
+    rolls back and nothing stays (transactional DDL backends)."""
+    root, cfg, out, url = project
+    if url.startswith("mysql"):
+        pytest.skip("MySQL DDL commits by itself")
+    rev(root, "a", None, "op.create_table('ta', sa.Column('id', sa.Integer))")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")  # pysqlite would otherwise autocommit the DDL
+        trans = conn.begin()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        assert conn.in_transaction() and trans.is_active
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "a"
+        trans.rollback()
+    engine.dispose()
+    assert "ta" not in tables(url)
+    assert versions(url) == set()
+
+
+def test_caller_transaction_failure_message_does_not_claim_rollback(project):
+    root, cfg, out, url = project
+    rev(root, "a", None, "raise RuntimeError('boom')")
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            with pytest.raises(CommandError) as info:
+                command.upgrade(cfg, "head")
+            assert "was rolled back" not in str(info.value)
+            assert "caller" in str(info.value)
+    engine.dispose()
+
+
+@pytest.mark.parametrize("fail_at", [1, 3])
+def test_transaction_per_migration_failure_at_step_k(project, fail_at):
+    root, cfg, out, url = project
+    ids = ["r1", "r2", "r3"]
+    for i, rid in enumerate(ids, 1):
+        body = f"op.create_table('t{i}', sa.Column('id', sa.Integer))"
+        if i == fail_at:
+            body += "\n    raise RuntimeError('boom')"
+        rev(root, rid, ids[i - 2] if i > 1 else None, body)
+    cfg.attributes["configure"] = {"transaction_per_migration": True}
+    with pytest.raises(CommandError, match=f"r{fail_at} failed"):
+        command.upgrade(cfg, "head")
+    done = ids[:fail_at - 1]
+    assert versions(url) == ({done[-1]} if done else set())
+    have = tables(url)
+    for i in range(1, fail_at):
+        assert f"t{i}" in have
+    if not url.startswith("mysql"):
+        assert f"t{fail_at}" not in have
+    cfg.attributes["configure"] = {}
+    (root / "versions" / f"r{fail_at}.py").unlink()
+    rev(root, f"r{fail_at}", ids[fail_at - 2] if fail_at > 1 else None, "pass")
+    if url.startswith("mysql"):
+        return
+    command.upgrade(cfg, "head")
+    assert versions(url) == {"r3"}
+
+
+class Interrupt(BaseException):
+    pass
+
+
+def test_base_exception_mid_run_leaves_no_half_state(project, monkeypatch):
+    root, cfg, out, url = project
+    rev(root, "a", None, "op.create_table('ta', sa.Column('id', sa.Integer))")
+    rev(root, "b", "a", "raise KeyboardInterrupt")
+    with pytest.raises(KeyboardInterrupt):
+        command.upgrade(cfg, "head")
+    expected = {"a"} if url.startswith("mysql") else set()
+    assert versions(url) == expected
+    assert ("ta" in tables(url)) == url.startswith("mysql")
+    # the lock was released: a second run goes through
+    (root / "versions" / "b.py").unlink()
+    rev(root, "b", "a")
+    command.upgrade(cfg, "head")
+    assert versions(url) == {"b"}
+
+
+def test_env_running_migrations_twice_on_one_connection(project):
+    root, cfg, out, url = project
+    rev(root, "a", None)
+    rev(root, "b", "a")
+    (root / "env.py").write_text(ENV.replace(
+        "        with context.begin_transaction():\n            context.run_migrations()\n",
+        "        for _ in range(2):\n            with context.begin_transaction():\n"
+        "                context.run_migrations()\n"))
+    command.upgrade(cfg, "head")
+    assert versions(url) == {"b"}
+
+
+def test_env_that_never_runs_migrations_does_nothing(project):
+    root, cfg, out, url = project
+    rev(root, "a", None)
+    (root / "env.py").write_text("from alembic_django import context\n")
+    command.upgrade(cfg, "head")
+    assert versions(url) == set()
+
+
+def test_stamp_merge_and_unmerge(project):
+    root, cfg, out, url = project
+    rev(root, "a", None)
+    rev(root, "b", "a")
+    rev(root, "c", "a")
+    rev(root, "m", ("b", "c"))
+    command.stamp(cfg, ["b", "c"])
+    assert versions(url) == {"b", "c"}
+    command.stamp(cfg, ["m"])
+    assert versions(url) == {"m"}
+    command.stamp(cfg, ["b", "c"])
+    assert versions(url) == {"b", "c"}
+    command.stamp(cfg, ["base"])
+    assert versions(url) == set()
+
+
+def test_unicode_message_in_log_and_offline_output(tmp_path, sqlite_url):
+    root, cfg, out = make_project(tmp_path, sqlite_url)
+    rev(root, "a", None, doc="Ünïcödé — 移行")
+    buf = io.StringIO()
+    cfg.output_buffer = buf
+    command.upgrade(cfg, "a", sql=True)
+    assert "-- Running upgrade  -> a" in buf.getvalue()
+    cfg.output_buffer = None
+    command.upgrade(cfg, "a")
+    assert versions(sqlite_url) == {"a"}
+
+
+def test_offline_percent_not_doubled_postgresql(tmp_path):
+    root, cfg, out = make_project(tmp_path, "postgresql://u@h/db")
+    rev(root, "a", None, "op.execute(\"UPDATE t SET x = 'a%b' WHERE y LIKE '%z'\")")
+    buf = io.StringIO()
+    cfg.output_buffer = buf
+    command.upgrade(cfg, "a", sql=True, tag="mytag")
+    text = buf.getvalue()
+    assert "UPDATE t SET x = 'a%b' WHERE y LIKE '%z';" in text
+    assert "%%" not in text
+
+
+def test_downgrade_sql_range(tmp_path):
+    root, cfg, out = make_project(tmp_path, "postgresql://u@h/db")
+    rev(root, "a", None)
+    rev(root, "b", "a")
+    buf = io.StringIO()
+    cfg.output_buffer = buf
+    command.downgrade(cfg, "b:a", sql=True)
+    text = buf.getvalue()
+    assert "-- Running downgrade b -> a" in text
+    assert "UPDATE alembic_version SET version_num='a' WHERE alembic_version.version_num = 'b';" \
+        in text
+    with pytest.raises(CommandError, match="requires <fromrev>:<torev>"):
+        command.downgrade(cfg, "a", sql=True)
+
+
+def test_version_table_schema_postgresql(tmp_path, postgresql_url):
+    engine = sa.create_engine(postgresql_url, poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE SCHEMA other")
+    engine.dispose()
+    root, cfg, out = make_project(tmp_path, postgresql_url)
+    rev(root, "a", None, "op.create_table('ta', sa.Column('id', sa.Integer))")
+    rev(root, "b", "a")
+    cfg.attributes["configure"] = {"version_table_schema": "other"}
+    command.upgrade(cfg, "a")
+    assert versions(postgresql_url, "other.alembic_version") == {"a"}
+    assert "alembic_version" not in tables(postgresql_url)
+    command.current(cfg)
+    assert out.getvalue().startswith("a ")
+    command.stamp(cfg, ["b"])
+    assert versions(postgresql_url, "other.alembic_version") == {"b"}
+    cfg.attributes["configure"] = {"version_table_schema": "other",
+                                   "transaction_per_migration": True}
+    command.downgrade(cfg, "base")
+    assert versions(postgresql_url, "other.alembic_version") == set()
+
+
+def test_sqlite_single_transaction_with_open_reader(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    root, cfg, out = make_project(tmp_path / "p", url) if (tmp_path / "p").mkdir() is None \
+        else None
+    for i in range(1, 30):
+        rev(root, f"r{i:02d}", f"r{i - 1:02d}" if i > 1 else None,
+            f"op.create_table('t{i}', sa.Column('id', sa.Integer))")
+    reader = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    with reader.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE x (id INTEGER)")
+        conn.commit()
+        assert conn.exec_driver_sql("SELECT count(*) FROM x").scalar() == 0
+        command.upgrade(cfg, "head")  # the reader holds no lock between statements
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "r29"
+    reader.dispose()
