@@ -1,10 +1,14 @@
 """The migration lock: one runner at a time per version table.
 
 * PostgreSQL: an advisory lock (transaction-scoped when the whole run is one
-  transaction, so it is held until COMMIT; session-scoped otherwise).
+  transaction or runs inside the caller's, so it is held until COMMIT and cannot
+  outlive a failure; session-scoped otherwise).  An ``autocommit_block`` holds a
+  session lock across its COMMIT (:meth:`MigrationLock.hold_across_commit`).
 * MySQL / MariaDB: ``GET_LOCK`` (session-scoped).
 * SQLite: the run's transaction starts with ``BEGIN IMMEDIATE`` (see migration.py);
-  the busy timeout is set to the lock timeout.
+  the busy timeout is set to the lock timeout, and the connection's own value comes
+  back when our transaction ends.  With ``transaction_per_migration`` the write lock
+  is only held per step.
 
 Once the lock is held the runner reads the version table, so a runner that waited
 sees what the previous one applied.
@@ -41,14 +45,17 @@ class MigrationLock:
         elif dialect in ("mysql", "mariadb"):
             self._acquire_mysql()
         elif dialect == "sqlite":
-            ms = int(self.timeout * 1000)
-            self.conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+            self.context.set_sqlite_busy_timeout(int(self.timeout * 1000))
             self.kind = "sqlite"
 
     def _acquire_postgresql(self) -> None:
         key = _key(self.name)
-        xact = self.conn.in_transaction() and not self.context._transaction_per_migration \
-            and self.context.impl.transactional_ddl
+        # inside the caller's transaction everything runs in it, and a session lock could
+        # not be released once a failure has aborted it (it would outlive the run)
+        xact = self.conn.in_transaction() and (
+            self.context._in_external_transaction
+            or (not self.context._transaction_per_migration
+                and self.context.impl.transactional_ddl))
         fn = "pg_try_advisory_xact_lock" if xact else "pg_try_advisory_lock"
         deadline = time.monotonic() + self.timeout
         delay = 0.02
@@ -93,18 +100,52 @@ class MigrationLock:
             )
         self.kind = "mysql"
         self._mysql_name = name
-        if self.conn.in_transaction() and not self.context._in_external_transaction:
+        if self._may_commit():
             self.conn.commit()
+
+    def hold_across_commit(self) -> None:
+        """Before an ``autocommit_block`` commits the run's transaction: a
+        transaction-scoped lock would end with it, so hold a session lock meanwhile
+        (the same session may stack both)."""
+        if self.kind == "pg_xact":
+            self.conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _key(self.name)})
+
+    def resume_after_commit(self) -> None:
+        """Once the run's transaction has begun again: back to the transaction lock."""
+        if self.kind == "pg_xact":
+            key = _key(self.name)
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+            self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
+    def _may_commit(self) -> bool:
+        """Only a transaction SQLAlchemy began by itself around the lock statements may be
+        committed: never the caller's, never the run's own (``context._transaction``)."""
+        return (self.conn.in_transaction() and not self.context._in_external_transaction
+                and self.context._transaction is None)
+
+    def _pg_unlock(self) -> None:
+        unlock = text("SELECT pg_advisory_unlock(:k)")
+        try:
+            self.conn.execute(unlock, {"k": _key(self.name)})
+        except Exception:
+            # a failure aborted SQLAlchemy's own autobegun transaction (env.py without
+            # begin_transaction): end it, or the lock outlives the run on this session
+            if not self._may_commit():
+                raise
+            self.conn.rollback()
+            self.conn.execute(unlock, {"k": _key(self.name)})
 
     def release(self) -> None:
         try:
             if self.kind == "pg_session":
-                self.conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _key(self.name)})
-                if self.conn.in_transaction() and not self.context._in_external_transaction:
+                self._pg_unlock()
+                if self._may_commit():
                     self.conn.commit()
+            elif self.kind == "sqlite":
+                self.context.restore_sqlite_busy_timeout()  # unless our COMMIT is ahead
             elif self.kind == "mysql":
                 self.conn.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": self._mysql_name})
-                if self.conn.in_transaction() and not self.context._in_external_transaction:
+                if self._may_commit():
                     self.conn.commit()
         except Exception:
             pass  # the session ends with the connection; never mask the real error

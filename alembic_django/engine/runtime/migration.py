@@ -252,7 +252,7 @@ class MigrationContext:
         if self.dialect.name == "sqlite" and not self._dbapi_in_transaction():
             if self._lock_enabled():
                 ms = int(float(self.opts.get("migration_lock_timeout", 600)) * 1000)
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {ms}")
+                self.set_sqlite_busy_timeout(ms)
                 try:
                     conn.exec_driver_sql("BEGIN IMMEDIATE")
                 except Exception as exc:
@@ -261,6 +261,7 @@ class MigrationContext:
                     from ..errors import LockTimeout
 
                     trans.rollback()
+                    self.restore_sqlite_busy_timeout()
                     raise LockTimeout(
                         f"Could not take the migration lock (the SQLite write lock on "
                         f"{conn.engine.url.database}) within {ms / 1000:g} s: another "
@@ -269,6 +270,22 @@ class MigrationContext:
             else:
                 conn.exec_driver_sql("BEGIN")
         return trans
+
+    def set_sqlite_busy_timeout(self, ms: int) -> None:
+        """Wait up to ``ms`` for SQLite's write lock; the connection's own setting comes
+        back once our transaction ends (:meth:`restore_sqlite_busy_timeout`)."""
+        conn = self.connection
+        if getattr(self, "_busy_timeout_saved", None) is None:
+            self._busy_timeout_saved = conn.exec_driver_sql("PRAGMA busy_timeout").scalar()
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(ms)}")
+
+    def restore_sqlite_busy_timeout(self) -> None:
+        saved = getattr(self, "_busy_timeout_saved", None)
+        if saved is None or self._transaction is not None:
+            return  # nothing changed, or our COMMIT (which may wait too) is still ahead
+        self._busy_timeout_saved = None
+        with contextlib.suppress(Exception):
+            self.connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(saved)}")
 
     @contextlib.contextmanager
     def _real_transaction(self) -> Iterator[None]:
@@ -282,11 +299,13 @@ class MigrationContext:
             trans, self._transaction = self._transaction, None
             if trans is not None and trans.is_active:
                 trans.rollback()
+            self.restore_sqlite_busy_timeout()
             raise
         else:
             trans, self._transaction = self._transaction, None
             if trans is not None and trans.is_active:
                 trans.commit()
+            self.restore_sqlite_busy_timeout()
 
     def begin_transaction(self, _per_migration: bool = False) -> Any:
         """The transaction block env.py wraps ``run_migrations()`` in (Alembic's rules)."""
@@ -324,7 +343,11 @@ class MigrationContext:
             return
         conn = self.connection
         had_transaction = self._transaction is not None
+        lock = self._lock
         if had_transaction:
+            self._flush_deferred()  # what is committed now must be recorded now
+            if lock is not None:
+                lock.hold_across_commit()
             self._transaction.commit()
             self._transaction = None
         elif conn.in_transaction() and not self._in_external_transaction:
@@ -340,6 +363,8 @@ class MigrationContext:
             conn.execution_options(isolation_level=current_level)
             if had_transaction:
                 self._transaction = self._begin()
+                if lock is not None:
+                    lock.resume_after_commit()
 
     # -- running -------------------------------------------------------------------
     def _lock_enabled(self) -> bool:
@@ -357,35 +382,46 @@ class MigrationContext:
         if self._lock_enabled() and self.opts.get("_mutates", True):
             lock = MigrationLock(self, timeout=float(self.opts.get("migration_lock_timeout", 600)))
             lock.acquire()
+        self._lock = lock
         try:
             self._run_steps(kw)
         finally:
+            self._lock = None
             if lock is not None:
                 lock.release()
 
     def _run_steps(self, kw: dict[str, Any]) -> None:
         heads = tuple(self.get_current_heads())
+        if not heads and not self.as_sql and self.opts.get("_mutates", True):
+            self._ensure_version_table()  # as Alembic: the table exists from the start
         steps = self._migrations_fn(heads, self)
         current = set(heads)
         # Inside one real transaction nobody else can see intermediate version rows, so
-        # write only the net change once, after the last step (fewer statements; a
-        # failure rolls everything back anyway).  Per-step transactions, non-transactional
-        # DDL, offline output and on_version_apply callbacks keep per-step writes.
+        # write only the net change, after the last step (fewer statements; a failure
+        # rolls everything back anyway) -- or earlier, when an autocommit_block commits.
+        # Per-step transactions, non-transactional DDL, offline output and
+        # on_version_apply callbacks keep per-step writes.
         defer = (not self.as_sql and self.impl.transactional_ddl
                  and not self._transaction_per_migration and self._transaction is not None
                  and not self.on_version_apply_callbacks)
         self._deferred_heads = current if defer else None
+        self._deferred_written = set(heads)
         try:
             self._run_each(steps, current, kw, defer)
+            self._flush_deferred()
         finally:
             self._deferred_heads = None
-        if defer and current != set(heads):
-            if not heads:
-                self._ensure_version_table()
-            for old in sorted(set(heads) - current):
-                self._version.apply(self.impl, ("delete", old), False)
-            for new in sorted(current - set(heads)):
-                self._version.apply(self.impl, ("insert", new), False)
+
+    def _flush_deferred(self) -> None:
+        """Write the net version-table change deferred since the last write."""
+        current = getattr(self, "_deferred_heads", None)
+        if current is None or current == self._deferred_written:
+            return
+        for old in sorted(self._deferred_written - current):
+            self._version.apply(self.impl, ("delete", old), False)
+        for new in sorted(current - self._deferred_written):
+            self._version.apply(self.impl, ("insert", new), False)
+        self._deferred_written = set(current)
 
     def _run_each(self, steps: list, current: set, kw: dict[str, Any], defer: bool) -> None:
         for step in steps:
@@ -440,7 +476,11 @@ class MigrationContext:
         if len(reason) > 400:
             reason = reason[:400] + "..."
         where = ""
-        if not self.as_sql:
+        if self._in_external_transaction:
+            where = "; the caller's transaction was left open for the caller to roll back"
+            if not self.impl.transactional_ddl:
+                where += " (DDL on this database has committed itself)"
+        elif not self.as_sql:
             if self.impl.transactional_ddl and not self._transaction_per_migration:
                 where = "; the transaction was rolled back"
             elif self.impl.transactional_ddl:
