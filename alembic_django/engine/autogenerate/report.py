@@ -5,17 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
-_OURS = logging.getLogger("alembic_django.autogenerate.compare")
-_ALEMBIC = logging.getLogger("alembic.autogenerate.compare")
-
+from ..util.logs import engine_logger
 
 def _log() -> logging.Logger:
-    ours = logging.getLogger("alembic_django")
-    if ours.level == logging.NOTSET and not ours.handlers:
-        theirs = logging.getLogger("alembic")
-        if theirs.level != logging.NOTSET or theirs.handlers:
-            return _ALEMBIC
-    return _OURS
+    return engine_logger("autogenerate.compare")
 
 
 def _table(schema: Any, name: Any) -> str:

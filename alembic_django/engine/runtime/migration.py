@@ -25,23 +25,12 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
 
 from ..errors import CommandError, MigrationError
+from ..util.logs import engine_logger
 from .lock import MigrationLock
 from .version_table import VersionTable
 
-_OUR_LOG = logging.getLogger("alembic_django.runtime.migration")
-_ALEMBIC_LOG = logging.getLogger("alembic.runtime.migration")
-
-
 def _log() -> logging.Logger:
-    """Our logger -- unless only an unmodified Alembic logging config is in place
-    (``[logger_alembic]`` with ``qualname = alembic``), in which case progress goes to
-    ``alembic.runtime.migration`` so an Alembic project keeps seeing its INFO lines."""
-    ours = logging.getLogger("alembic_django")
-    if ours.level == logging.NOTSET and not ours.handlers:
-        theirs = logging.getLogger("alembic")
-        if theirs.level != logging.NOTSET or theirs.handlers:
-            return _ALEMBIC_LOG
-    return _OUR_LOG
+    return engine_logger("runtime.migration")
 
 
 class MigrationInfo:
