@@ -209,9 +209,10 @@ class Bench:
         fresh_database(project, url)
         current = {}
         for tool in self.tools:
-            attempt(tool.run, project, "upgrade", "heads", url=url)
-            runs = [attempt(tool.run, project, "current", url=url) for _ in range(self.repeat)]
-            current[tool.name] = best([s for s in runs if s]) if all(runs) else None
+            current[tool.name] = None
+            if attempt(tool.run, project, "upgrade", "heads", url=url):  # a full version table
+                runs = [attempt(tool.run, project, "current", url=url) for _ in range(self.repeat)]
+                current[tool.name] = best(runs) if all(runs) else None
             fresh_database(project, url)
         self._record(f"current ({label})", project, "floor", current)
         script = offline_sql(project, url)
@@ -246,8 +247,10 @@ def replay_sql(script: str, project: Path, url: str | None) -> Sample:
     else:
         import psycopg  # the script has no parameters: psycopg sends it as one simple query
 
-        sa_url = url.split("+", 1)[0] + "://" + url.split("://", 1)[1]
-        with psycopg.connect(sa_url, autocommit=True) as conn:
+        from sqlalchemy.engine import make_url
+
+        libpq_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(libpq_url, autocommit=True) as conn:
             start = time.perf_counter()
             conn.execute(script)
             elapsed = time.perf_counter() - start
