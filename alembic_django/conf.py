@@ -26,8 +26,9 @@ import contextlib
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .engine.errors import ConfigError
 
@@ -213,7 +214,7 @@ def is_in_memory_sqlite(settings_dict: dict[str, Any]) -> bool:
     return text == ":memory:" or text == "" or "mode=memory" in text
 
 
-def url_from_settings(settings_dict: dict[str, Any]) -> tuple["URL", dict[str, Any]]:
+def url_from_settings(settings_dict: dict[str, Any]) -> tuple[URL, dict[str, Any]]:
     """A Django ``DATABASES`` entry → (SQLAlchemy URL, connect_args)."""
     from sqlalchemy.engine import URL
 
@@ -261,7 +262,7 @@ def url_from_settings(settings_dict: dict[str, Any]) -> tuple["URL", dict[str, A
     return url, connect_args
 
 
-def _sqlite_url(name: Any, options: dict[str, Any]) -> tuple["URL", dict[str, Any]]:
+def _sqlite_url(name: Any, options: dict[str, Any]) -> tuple[URL, dict[str, Any]]:
     from sqlalchemy.engine import URL
 
     query, connect_args = _split_options(options, "sqlite")
@@ -298,7 +299,7 @@ def _settings_dict(alias: str) -> dict[str, Any]:
         return connections.settings[alias]
 
 
-def database_url(alias: str = "default") -> "URL":
+def database_url(alias: str = "default") -> URL:
     """The SQLAlchemy URL of Django's ``DATABASES[alias]`` as configured right now."""
     return url_from_settings(_settings_dict(alias))[0]
 
@@ -323,7 +324,7 @@ class _BorrowedConnection:
         setattr(self._raw, name, value)
 
 
-def create_engine(alias: str = "default", **kwargs: Any) -> "Engine":
+def create_engine(alias: str = "default", **kwargs: Any) -> Engine:
     """A SQLAlchemy Engine on ``DATABASES[alias]``.
 
     For an in-memory SQLite database (``:memory:`` or Django's shared-cache test
@@ -348,7 +349,7 @@ def create_engine(alias: str = "default", **kwargs: Any) -> "Engine":
     return sa.create_engine(url, connect_args=extra, **kwargs)
 
 
-def engine_from_config(config: "Config", **kwargs: Any) -> "Engine":
+def engine_from_config(config: Config, **kwargs: Any) -> Engine:
     """The engine for a Config made by :func:`get_config` (``sqlalchemy.url`` if set explicitly)."""
     import sqlalchemy as sa
     from sqlalchemy.pool import NullPool
@@ -391,7 +392,7 @@ def get_config(
     cmd_opts: Any = None,
     attributes: dict[str, Any] | None = None,
     resolve_url: bool = True,
-) -> "Config":
+) -> Config:
     """The :class:`Config` of environment ``name`` (default environment when None).
 
     ``database`` overrides the environment's DATABASES alias (and then its URL wins
@@ -513,7 +514,7 @@ def one_line_error(exc: BaseException, alias: str | None = None) -> str:
 
 
 @contextlib.contextmanager
-def connected(config: "Config") -> Iterator["Config"]:
+def connected(config: Config) -> Iterator[Config]:
     """Lend a shared connection to ``config`` when the database needs one.
 
     An in-memory SQLite database exists only inside Django's connection, and
@@ -551,7 +552,7 @@ def needs_shared_connection(alias: str) -> bool:
     return is_in_memory_sqlite(settings_dict) or bool(url_from_settings(settings_dict)[1])
 
 
-def get_target_metadata(config: "Config | None" = None, name: str | None = None) -> Any:
+def get_target_metadata(config: Config | None = None, name: str | None = None) -> Any:
     """The environment's ``target_metadata``: ``"module:attribute"``, a callable or a value."""
     if config is not None and name is None:
         name = config.attributes.get(ATTR_ENVIRONMENT)

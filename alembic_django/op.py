@@ -9,7 +9,8 @@ installed by ``Operations.context(migration_context)`` while a migration runs
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _STATIC = ("f", "inline_literal")
 

@@ -45,7 +45,7 @@ import os
 import subprocess
 import sys
 import time
-from typing import Any, Optional
+from typing import Any
 
 SCHEMA = "agbench"
 EMPTY_SCHEMA = "agbench_empty"
@@ -119,12 +119,14 @@ def _count(diffs: list) -> int:
 
 def worker(tool: str, case: str, operation: str, url: str, n: int, repeat: int) -> dict:
     if tool == "alembic":
-        from alembic.autogenerate import compare_metadata, produce_migrations, \
-            render_python_code
+        from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
         from alembic.migration import MigrationContext
     else:
-        from alembic_django.engine.autogenerate import compare_metadata, \
-            produce_migrations, render_python_code
+        from alembic_django.engine.autogenerate import (
+            compare_metadata,
+            produce_migrations,
+            render_python_code,
+        )
         from alembic_django.engine.runtime.migration import MigrationContext
 
     md = model(n, changed=case == "changed")
@@ -151,7 +153,7 @@ def worker(tool: str, case: str, operation: str, url: str, n: int, repeat: int) 
 # -- driver ---------------------------------------------------------------------------
 
 def run_worker(python: str, tool: str, case: str, operation: str, url: str, n: int,
-               repeat: int) -> Optional[dict]:
+               repeat: int) -> dict | None:
     env = dict(os.environ)
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     if tool == "ours":
@@ -167,7 +169,7 @@ def run_worker(python: str, tool: str, case: str, operation: str, url: str, n: i
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def has_alembic(python: Optional[str]) -> bool:
+def has_alembic(python: str | None) -> bool:
     if not python or not os.path.exists(python):
         return False
     proc = subprocess.run([python, "-c", "import alembic, sqlalchemy"], capture_output=True,
@@ -175,7 +177,7 @@ def has_alembic(python: Optional[str]) -> bool:
     return proc.returncode == 0
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgresql-url", default=os.environ.get(
         "ALEMBIC_DJANGO_BENCH_POSTGRESQL_URL",

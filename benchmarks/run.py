@@ -246,7 +246,6 @@ def replay_sql(script: str, project: Path, url: str | None) -> Sample:
         conn.close()
     else:
         import psycopg  # the script has no parameters: psycopg sends it as one simple query
-
         from sqlalchemy.engine import make_url
 
         libpq_url = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import sys
-import textwrap
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -229,7 +228,7 @@ def test_real_alembic_not_shadowed_outside_runs(tmp_path, monkeypatch):
         import alembic as inside
 
         assert not hasattr(inside, "REAL")
-        from alembic import op, context  # noqa: F401
+        from alembic import context, op  # noqa: F401
     import alembic as after
 
     assert after.REAL

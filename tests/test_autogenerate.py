@@ -8,8 +8,9 @@ schema is exactly what it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +21,6 @@ from alembic_django.engine.autogenerate import (
     produce_migrations,
     render_python_code,
 )
-
 
 # -- helpers -------------------------------------------------------------------------
 
@@ -42,25 +42,25 @@ def run_rendered(conn: Any, text: str, imports: set) -> None:
     base = pytest.importorskip("alembic_django.engine.operations.base")
     ctx = make_ctx(conn)
     op = base.Operations(ctx)
-    ns: Dict[str, Any] = {"op": op, "sa": sa}
+    ns: dict[str, Any] = {"op": op, "sa": sa}
     for line in sorted(imports):
         exec(line, ns)
     exec("def _migration():\n    " + text + "\n", ns)
     ns["_migration"]()
 
 
-def diff_kinds(diffs: List[Any]) -> List[str]:
+def diff_kinds(diffs: list[Any]) -> list[str]:
     """The kinds, with a column's list of ``modify_*`` tuples opened up."""
-    out: List[str] = []
+    out: list[str] = []
     for d in diffs:
         out.extend(x[0] for x in d) if isinstance(d, list) else out.append(d[0])
     return out
 
 
-def snapshot(conn: Any) -> Dict[str, Any]:
+def snapshot(conn: Any) -> dict[str, Any]:
     """The schema as plain data, compared before an upgrade and after the downgrade."""
     insp = sa.inspect(conn)
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     dialect = conn.dialect
     for name in sorted(insp.get_table_names()):
         cols = []
@@ -103,7 +103,7 @@ def autogen(conn: Any, md: Any, **opts: Any):
 
 
 def roundtrip(url: str, before: Callable[[], sa.MetaData], after: Callable[[], sa.MetaData],
-              expected: List[str], **opts: Any) -> str:
+              expected: list[str], **opts: Any) -> str:
     """The whole cycle; returns the rendered upgrade text for extra assertions."""
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
@@ -129,7 +129,7 @@ def roundtrip(url: str, before: Callable[[], sa.MetaData], after: Callable[[], s
         engine.dispose()
 
 
-def md_parent(md: Optional[sa.MetaData] = None, **cols: Any) -> sa.MetaData:
+def md_parent(md: sa.MetaData | None = None, **cols: Any) -> sa.MetaData:
     md = md if md is not None else sa.MetaData()
     sa.Table("parent", md, sa.Column("id", sa.Integer, primary_key=True),
              sa.Column("name", sa.String(50), nullable=True), *cols.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from test_autogenerate import make_ctx, md_parent, open_sqlite_conn
 
 from alembic_django.engine.autogenerate import (
     Rewriter,
@@ -16,7 +17,6 @@ from alembic_django.engine.autogenerate import (
     render_python_code,
 )
 from alembic_django.engine.operations import ops
-from test_autogenerate import make_ctx, md_parent, open_sqlite_conn
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_custom_comparator_and_renderer(sqlite_conn):
 
     @renderers.dispatch_for(TouchTableOp)
     def render_touch(autogen_context, op):
-        return "op.execute('-- touch %s')" % op.table_name
+        return f"op.execute('-- touch {op.table_name}')"
 
     try:
         md = md_parent()

@@ -15,12 +15,11 @@ programmatic API, since no command line reaches that source.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -200,9 +199,10 @@ def test_alembic_config_env_and_two_c_options(project, monkeypatch):
 
 
 def test_x_arguments_reach_env(project):
+    from argparse import Namespace
+
     from alembic_django.engine.config import Config
     from alembic_django.engine.runtime.environment import EnvironmentContext
-    from argparse import Namespace
 
     cfg = Config(cmd_opts=Namespace(x=["a=1", "flag"]))
     env = EnvironmentContext(cfg, None)

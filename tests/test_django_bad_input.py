@@ -9,9 +9,8 @@ import sys
 from io import StringIO
 from pathlib import Path
 
-import pytest
-
 import django_settings
+import pytest
 
 django_settings.configure()
 

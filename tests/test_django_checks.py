@@ -6,9 +6,8 @@ import shutil
 import sys
 from io import StringIO
 
-import pytest
-
 import django_settings
+import pytest
 
 django_settings.configure()
 

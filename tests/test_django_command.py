@@ -7,9 +7,8 @@ import shutil
 from io import StringIO
 from pathlib import Path
 
-import pytest
-
 import django_settings
+import pytest
 
 django_settings.configure()
 
@@ -330,9 +329,8 @@ def _django_entry(url_text: str) -> dict:
 
 @pytest.fixture(params=["postgresql", "mysql"])
 def server_project(request, project):
-    from django.db import connections
-
     from conftest import wipe_database
+    from django.db import connections
 
     url = request.getfixturevalue(f"{request.param}_url")
     connections.settings["server"] = _django_entry(url)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 import django_settings
+import pytest
 
 django_settings.configure()
 
@@ -183,7 +182,7 @@ def test_python_types_in_environment(tmp_path):
 
 
 def test_explicit_url_wins_unless_database_given(tmp_path):
-    alembic = {"default": {"script_location": tmp_path, "sqlalchemy.url": "sqlite:///%s/x%%.db" % tmp_path}}
+    alembic = {"default": {"script_location": tmp_path, "sqlalchemy.url": f"sqlite:///{tmp_path}/x%.db"}}
     with override_settings(ALEMBIC=alembic):
         assert conf.get_config().get_main_option("sqlalchemy.url") == f"sqlite:///{tmp_path}/x%.db"
         url = conf.get_config(database="scratch").get_main_option("sqlalchemy.url")

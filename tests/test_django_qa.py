@@ -15,9 +15,8 @@ import sqlite3
 from io import StringIO
 from pathlib import Path
 
-import pytest
-
 import django_settings
+import pytest
 
 django_settings.configure()
 

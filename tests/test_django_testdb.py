@@ -15,9 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import django_settings
+import pytest
 
 django_settings.configure()
 

@@ -9,7 +9,8 @@ popular: a single head, and an up/down round trip.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, ContextManager, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any, ContextManager
 
 
 class MigrationRunner:

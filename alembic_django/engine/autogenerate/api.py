@@ -10,15 +10,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any
 
 from ..operations import ops
 from . import compare, render
 from .context import AutogenContext
 
 
-def compare_metadata(context: Any, metadata: Any) -> List[Any]:
+def compare_metadata(context: Any, metadata: Any) -> list[Any]:
     """Compare ``metadata`` (a MetaData or a list of them) with the database of
     ``context`` and return the diff tuples, e.g. ``("add_table", Table)``,
     ``("remove_column", schema, tname, Column)``, ``("modify_nullable", schema,
@@ -63,7 +64,7 @@ def render_python_code(up_or_down_op: Any, sqlalchemy_module_prefix: str = "sa."
                        alembic_module_prefix: str = "op.", render_as_batch: bool = False,
                        imports: Sequence[str] = (), render_item: Any = None,
                        migration_context: Any = None,
-                       user_module_prefix: Optional[str] = None) -> str:
+                       user_module_prefix: str | None = None) -> str:
     """Render an ``UpgradeOps`` / ``DowngradeOps`` as Python source (Alembic's
     function of that name: the first line unindented, the others by four spaces)."""
     opts = {
@@ -82,12 +83,12 @@ def render_python_code(up_or_down_op: Any, sqlalchemy_module_prefix: str = "sa."
     return render.indent(render.render_cmd_body(up_or_down_op, actx))
 
 
-def render_migration_script(actx: AutogenContext, script: Any) -> Dict[str, Any]:
+def render_migration_script(actx: AutogenContext, script: Any) -> dict[str, Any]:
     """The template arguments of ``script``: one entry per upgrade / downgrade token
     plus ``imports`` (a newline-joined, sorted string)."""
     imports = set(getattr(script, "imports", None) or ())
     actx.imports = imports
-    out: Dict[str, Any] = {}
+    out: dict[str, Any] = {}
     for up in script.upgrade_ops_list:
         out[getattr(up, "upgrade_token", "upgrades")] = render.indent(
             render.render_cmd_body(up, actx))
@@ -98,7 +99,7 @@ def render_migration_script(actx: AutogenContext, script: Any) -> Dict[str, Any]
     return out
 
 
-def run_revision_directives(context: Any, revision: Any, directives: List[Any]) -> List[Any]:
+def run_revision_directives(context: Any, revision: Any, directives: list[Any]) -> list[Any]:
     hook = (getattr(context, "opts", None) or {}).get("process_revision_directives")
     if hook is not None:
         hook(context, revision, directives)
@@ -106,8 +107,8 @@ def run_revision_directives(context: Any, revision: Any, directives: List[Any]) 
 
 
 def produce_revision_directives(context: Any, metadata: Any = None, revision: Any = (),
-                                directives: Optional[List[Any]] = None,
-                                **script_kw: Any) -> List[Any]:
+                                directives: list[Any] | None = None,
+                                **script_kw: Any) -> list[Any]:
     """Autogenerate into a list of ``MigrationScript`` and pass it through the
     ``process_revision_directives`` hook (which may edit, replace or empty it).
 
@@ -135,7 +136,7 @@ def produce_revision_directives(context: Any, metadata: Any = None, revision: An
 
 
 def generate_script_ops(context: Any, metadata: Any = None, revision: Any = (),
-                        **script_kw: Any) -> Tuple[Optional[str], Optional[str], set, Any]:
+                        **script_kw: Any) -> tuple[str | None, str | None, set, Any]:
     """What ``revision --autogenerate`` writes: ``(upgrades, downgrades, imports, script)``.
 
     ``upgrades`` / ``downgrades`` are the function bodies (first line unindented, as
@@ -159,6 +160,6 @@ def generate_script_ops(context: Any, metadata: Any = None, revision: Any = (),
     return "\n\n".join(ups), "\n\n".join(downs), imports, script
 
 
-def check(context: Any, metadata: Any = None) -> List[Any]:
+def check(context: Any, metadata: Any = None) -> list[Any]:
     """The diffs ``check`` reports (an empty list when the database matches)."""
     return compare_metadata(context, metadata)

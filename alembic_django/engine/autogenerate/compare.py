@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -38,7 +39,7 @@ class Comparators:
     """
 
     def __init__(self) -> None:
-        self._fns: Dict[str, List[Callable[..., Any]]] = {"schema": [], "table": [],
+        self._fns: dict[str, list[Callable[..., Any]]] = {"schema": [], "table": [],
                                                           "column": []}
 
     def dispatch_for(self, target: str, qualifier: str = "default") -> Callable:
@@ -65,14 +66,14 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
     dialect = actx.dialect
     default_schema = insp.default_schema_name
 
-    def norm(schema: Optional[str]) -> Optional[str]:
+    def norm(schema: str | None) -> str | None:
         return None if schema == default_schema else schema
 
     schemas = _schemas(actx, insp, default_schema)
     version_table = actx.opts.get("version_table") or "alembic_version"
     version_key = (norm(actx.opts.get("version_table_schema")), version_table)
 
-    conn: Dict[TableKey, ReflectedTable] = {}
+    conn: dict[TableKey, ReflectedTable] = {}
     for schema in sorted(schemas, key=lambda s: s or ""):
         all_names = insp.get_table_names(schema=schema)
         names = [
@@ -82,7 +83,7 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         ]
         conn.update(reflect_schema(insp, dialect, schema, names, all_names))
 
-    meta_tables: Dict[TableKey, sa.Table] = {}
+    meta_tables: dict[TableKey, sa.Table] = {}
     for key, table in actx.table_key_to_table.items():
         nkey = (norm(key[0]), key[1])
         if nkey != version_key:
@@ -144,13 +145,13 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
             upgrade_ops.ops.append(mto)
 
 
-def _sort_key(key: TableKey) -> Tuple[str, str]:
+def _sort_key(key: TableKey) -> tuple[str, str]:
     return (key[0] or "", key[1])
 
 
-def _schemas(actx: AutogenContext, insp: Any, default_schema: Optional[str]) -> Set[Optional[str]]:
+def _schemas(actx: AutogenContext, insp: Any, default_schema: str | None) -> set[str | None]:
     if actx.opts.get("include_schemas"):
-        found: Set[Optional[str]] = set(insp.get_schema_names())
+        found: set[str | None] = set(insp.get_schema_names())
         found -= _SYSTEM_SCHEMAS
         found.discard(default_schema)
         found.add(None)
@@ -159,7 +160,7 @@ def _schemas(actx: AutogenContext, insp: Any, default_schema: Optional[str]) -> 
     return {s for s in found if actx.run_name_filters(s, "schema", {})}
 
 
-def _drop_order(tables: List[sa.Table]) -> List[sa.Table]:
+def _drop_order(tables: list[sa.Table]) -> list[sa.Table]:
     """Dependent tables first, so that each DROP TABLE succeeds."""
     if len(tables) < 2:
         return tables
@@ -178,11 +179,11 @@ class _Compare:
         self.norm_schema = norm
         self.supports_comments = bool(getattr(actx.dialect, "supports_comments", False))
 
-    def parents(self, schema: Optional[str], tname: str) -> Dict[str, Any]:
+    def parents(self, schema: str | None, tname: str) -> dict[str, Any]:
         return {"table_name": tname, "schema_name": schema}
 
 
-def compare_table(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
+def compare_table(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
                   rt: ReflectedTable, get_table: Callable[[], sa.Table],
                   meta_table: sa.Table) -> None:
     """Compare one table; ``get_table`` builds the reflected ``Table``, which is only
@@ -223,7 +224,7 @@ class ConnColumn:
             self.server_default = sa.schema.DefaultClause(text, _reflected=True)
 
 
-def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
+def _compare_columns(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
                      rt: ReflectedTable, get_table: Callable[[], sa.Table],
                      meta_table: sa.Table) -> None:
     actx = ctxt.actx
@@ -235,7 +236,7 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str
             callable(actx.opts.get("compare_server_default")) or comparators._fns["column"]:
         # hooks are given real Column objects
         table = get_table()
-        conn_cols: Dict[str, Any] = {n: table.c[n] for n in names}
+        conn_cols: dict[str, Any] = {n: table.c[n] for n in names}
     else:
         pk = set(rt.pk.get("constrained_columns") or ())
         by_name = {c["name"]: c for c in rt.columns}
@@ -287,7 +288,7 @@ def _compare_type(ctxt: _Compare, aco: Any, tname: str, cname: str,
     if meta_col.type._type_affinity is sa.types.NullType:
         log.info("Column '%s.%s' has no type within the model; can't compare", tname, cname)
         return
-    differs: Optional[bool] = None
+    differs: bool | None = None
     if callable(setting):
         differs = setting(ctxt.actx.migration_context, conn_col, meta_col,
                           conn_col.type, meta_col.type)
@@ -333,7 +334,7 @@ def _compare_server_default(ctxt: _Compare, aco: Any, tname: str, cname: str,
         return
     rendered_meta = ct.render_metadata_default(ctxt.dialect, meta_col)
     rendered_conn = ct.render_reflected_default(conn_col)
-    differs: Optional[bool] = None
+    differs: bool | None = None
     if callable(setting):
         differs = setting(ctxt.actx.migration_context, conn_col, meta_col, rendered_meta,
                           meta_default, rendered_conn)
@@ -365,8 +366,8 @@ def _setup_autoincrement(aco: Any, meta_col: sa.Column) -> None:
         aco.kw["autoincrement"] = False
 
 
-def _compare_table_comment(ctxt: _Compare, mto: Any, schema: Optional[str], tname: str,
-                           conn_comment: Optional[str], meta_table: sa.Table) -> None:
+def _compare_table_comment(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
+                           conn_comment: str | None, meta_table: sa.Table) -> None:
     if not ctxt.supports_comments:
         return
     conn_comment = conn_comment or None

@@ -14,8 +14,9 @@ Dialect quirks handled (Alembic's ``correct_for_autogen_constraints``):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,12 +26,12 @@ from .reflect import ReflectedTable
 
 @dataclass
 class Sig:
-    name: Optional[str]
+    name: str | None
     is_index: bool
     unique: bool
-    cols: Tuple[str, ...]
+    cols: tuple[str, ...]
     obj: Any  # metadata Index / UniqueConstraint; for a reflected one, see ``ref``
-    ref: Optional[Callable[[], Any]] = None  # builds the reflected object when needed
+    ref: Callable[[], Any] | None = None  # builds the reflected object when needed
 
     def resolve(self) -> Any:
         return self.ref() if self.ref is not None else self.obj
@@ -50,7 +51,7 @@ def _norm_expr(text: str) -> str:
     return re.sub(r"[\s()\"`_]", "", text)
 
 
-def sql_name(dialect: Any, obj: Any) -> Optional[str]:
+def sql_name(dialect: Any, obj: Any) -> str | None:
     """The name the database will use for a metadata constraint / index (``conv`` and
     truncation applied), or None when unnamed."""
     name = obj.name
@@ -62,8 +63,8 @@ def sql_name(dialect: Any, obj: Any) -> Optional[str]:
         return str(name)
 
 
-def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
-    out: List[str] = []
+def _meta_cols(dialect: Any, obj: Any) -> tuple[str, ...]:
+    out: list[str] = []
     for expr in getattr(obj, "expressions", None) or list(obj.columns):
         if isinstance(expr, sa.Column):
             out.append(expr.name)
@@ -85,7 +86,7 @@ def _meta_cols(dialect: Any, obj: Any) -> Tuple[str, ...]:
 def create_index_op(dialect: Any, index: sa.Index) -> Any:
     """``CreateIndexOp`` for a model index, SQL expressions as ``text()`` so that the op
     does not hold on to the model's columns."""
-    cols: List[Any] = []
+    cols: list[Any] = []
     for expr in index.expressions:
         if isinstance(expr, sa.Column):
             cols.append(expr.name)
@@ -99,7 +100,7 @@ def create_index_op(dialect: Any, index: sa.Index) -> Any:
                              unique=bool(index.unique), **index.kwargs)
 
 
-def _conn_index_cols(ix: dict) -> Tuple[str, ...]:
+def _conn_index_cols(ix: dict) -> tuple[str, ...]:
     names = list(ix.get("column_names") or ())
     exprs = list(ix.get("expressions") or ())
     sorting = ix.get("column_sorting") or {}
@@ -114,12 +115,12 @@ def _conn_index_cols(ix: dict) -> Tuple[str, ...]:
     return tuple(out)
 
 
-def _implicit_fk_indexes(rt: ReflectedTable, model_index_names: Set[Optional[str]]
-                         ) -> Dict[str, Tuple[str, ...]]:
+def _implicit_fk_indexes(rt: ReflectedTable, model_index_names: set[str | None]
+                         ) -> dict[str, tuple[str, ...]]:
     """MySQL's own indexes for foreign keys, by name: a non-unique index that leads with
     a key's columns and is named after the key or its first column, or is not in the
     model at all (MySQL keeps it, renamed or not, for as long as the key needs it)."""
-    found: Dict[str, Tuple[str, ...]] = {}
+    found: dict[str, tuple[str, ...]] = {}
     for ix in rt.indexes:
         if ix.get("unique"):
             continue
@@ -133,9 +134,9 @@ def _implicit_fk_indexes(rt: ReflectedTable, model_index_names: Set[Optional[str
     return found
 
 
-def _built_lookup(conn_table: sa.Table) -> Tuple[Dict[str, Any], Dict[str, Any]]:
-    indexes: Dict[str, Any] = {}
-    uniques: Dict[str, Any] = {}
+def _built_lookup(conn_table: sa.Table) -> tuple[dict[str, Any], dict[str, Any]]:
+    indexes: dict[str, Any] = {}
+    uniques: dict[str, Any] = {}
     for ix in conn_table.indexes:
         if ix.name:
             indexes[ix.name] = ix
@@ -145,10 +146,10 @@ def _built_lookup(conn_table: sa.Table) -> Tuple[Dict[str, Any], Dict[str, Any]]
     return indexes, uniques
 
 
-def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
-                                rt: Optional[ReflectedTable],
-                                get_table: Optional[Callable[[], sa.Table]],
-                                meta_table: Optional[sa.Table]) -> None:
+def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: str | None, tname: str,
+                                rt: ReflectedTable | None,
+                                get_table: Callable[[], sa.Table] | None,
+                                meta_table: sa.Table | None) -> None:
     """``get_table`` builds the reflected ``Table`` (only called when an op needs one of
     its objects); None, like ``rt``, for a table that is not in the database."""
     actx = ctxt.actx
@@ -157,13 +158,13 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
     mysql = _is_mysql(dialect)
 
     # 1. the reflected side
-    conn_ix: List[Sig] = []
-    conn_uq: List[Sig] = []
-    implicit: Set[str] = set()
+    conn_ix: list[Sig] = []
+    conn_uq: list[Sig] = []
+    implicit: set[str] = set()
     if rt is not None:
-        lookups: List[Any] = []
+        lookups: list[Any] = []
 
-        def built(kind: int, name: Optional[str]) -> Any:
+        def built(kind: int, name: str | None) -> Any:
             if not lookups:
                 lookups.extend(_built_lookup(get_table()))  # type: ignore[misc]
             return lookups[kind].get(name)
@@ -187,8 +188,8 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
                                built(1, n) or built(0, d)))
 
     # 2. the metadata side (a new table's unique constraints are inline in CREATE TABLE)
-    meta_ix: List[Sig] = []
-    meta_uq: List[Sig] = []
+    meta_ix: list[Sig] = []
+    meta_uq: list[Sig] = []
     if meta_table is not None:
         opaque = rt.opaque_indexes if rt is not None else set()
         for ix in meta_table.indexes:
@@ -204,7 +205,7 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
 
     # 3. drop / change / add, Alembic's order
     meta_names = {s.name: s for s in meta_uq + meta_ix if s.name}
-    conn_names: Dict[str, Sig] = {}
+    conn_names: dict[str, Sig] = {}
     for s in conn_uq + conn_ix:
         if s.name:
             conn_names.setdefault(s.name, s)
@@ -283,7 +284,7 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: Optional[str], tnam
 _DEFAULT_ACTIONS = {None, "NO ACTION"}
 
 
-def _action(value: Optional[str], mysql: bool) -> Optional[str]:
+def _action(value: str | None, mysql: bool) -> str | None:
     if value is None:
         return None
     value = value.upper()
@@ -292,8 +293,8 @@ def _action(value: Optional[str], mysql: bool) -> Optional[str]:
     return value
 
 
-def _fk_sig(cols: Any, ref_schema: Optional[str], ref_table: str, ref_cols: Any,
-            opts: Dict[str, Any], mysql: bool) -> Tuple:
+def _fk_sig(cols: Any, ref_schema: str | None, ref_table: str, ref_cols: Any,
+            opts: dict[str, Any], mysql: bool) -> tuple:
     initially = (opts.get("initially") or "").upper() or None
     if initially == "IMMEDIATE":
         initially = None
@@ -302,7 +303,7 @@ def _fk_sig(cols: Any, ref_schema: Optional[str], ref_table: str, ref_cols: Any,
             bool(opts.get("deferrable")), initially)
 
 
-def _meta_fk_sig(ctxt: Any, fk: sa.ForeignKeyConstraint, mysql: bool) -> Tuple:
+def _meta_fk_sig(ctxt: Any, fk: sa.ForeignKeyConstraint, mysql: bool) -> tuple:
     ref_schema = ref_table = None
     ref_cols = []
     for elem in fk.elements:
@@ -321,22 +322,22 @@ def _meta_fk_sig(ctxt: Any, fk: sa.ForeignKeyConstraint, mysql: bool) -> Tuple:
     return _fk_sig(cols, ctxt.norm_schema(ref_schema), ref_table or "", ref_cols, opts, mysql)
 
 
-def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
+def compare_foreign_keys(ctxt: Any, mto: Any, schema: str | None, tname: str,
                          rt: ReflectedTable, get_table: Callable[[], sa.Table],
                          meta_table: sa.Table) -> None:
     actx = ctxt.actx
     mysql = _is_mysql(ctxt.dialect)
     parents = ctxt.parents(schema, tname)
-    built: Dict[Tuple, Any] = {}
+    built: dict[tuple, Any] = {}
 
-    def built_fk(name: Optional[str], cols: Tuple[str, ...]) -> Any:
+    def built_fk(name: str | None, cols: tuple[str, ...]) -> Any:
         if not built:
             for c in get_table().constraints:
                 if isinstance(c, sa.ForeignKeyConstraint):
                     built[(c.name, tuple(e.parent.name for e in c.elements))] = c
         return built.get((name, cols))
 
-    conn_by_sig: Dict[Tuple, Tuple[dict, Any]] = {}
+    conn_by_sig: dict[tuple, tuple[dict, Any]] = {}
     for fk in rt.foreign_keys:
         if not actx.run_name_filters(fk.get("name"), "foreign_key_constraint", parents):
             continue
@@ -354,7 +355,7 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
     meta_by_name = {sql_name(ctxt.dialect, fk): fk for fk in meta_by_sig.values()}
     meta_index_names = {sql_name(ctxt.dialect, ix) for ix in meta_table.indexes}
     implicit = _implicit_fk_indexes(rt, meta_index_names) if mysql else {}
-    dropped_indexes: Set[str] = set()
+    dropped_indexes: set[str] = set()
 
     for sig in [s for s in conn_by_sig if s not in meta_by_sig]:
         fk, _ = conn_by_sig[sig]
@@ -391,12 +392,12 @@ def compare_foreign_keys(ctxt: Any, mto: Any, schema: Optional[str], tname: str,
             mto.ops.append(ops.CreateForeignKeyOp.from_constraint(fk))
 
 
-def _index_orphaned(ixcols: Tuple[str, ...], meta_by_sig: Dict) -> bool:
+def _index_orphaned(ixcols: tuple[str, ...], meta_by_sig: dict) -> bool:
     """True when no foreign key of the model can use an index on ``ixcols``."""
     return not any(ixcols[:len(sig[0])] == sig[0] for sig in meta_by_sig)
 
 
-def _has_leading_index(cols: Tuple[str, ...], rt: ReflectedTable,
+def _has_leading_index(cols: tuple[str, ...], rt: ReflectedTable,
                        meta_table: sa.Table) -> bool:
     """True when an index (or the primary key) already starts with ``cols``."""
     candidates = [tuple(rt.pk.get("constrained_columns") or ())]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, List, NamedTuple, Optional
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
@@ -22,8 +22,8 @@ _ARG_EXTRACT = {
 
 class Params(NamedTuple):
     token0: str
-    tokens: List[str]
-    args: List[str]
+    tokens: list[str]
+    args: list[str]
     kwargs: dict
 
 
@@ -34,13 +34,13 @@ def _dialect_key(dialect: Any) -> str:
     return name if name in _SYNONYMS else "default"
 
 
-def _tokenize(dialect: Any, type_: Any) -> Optional[Params]:
+def _tokenize(dialect: Any, type_: Any) -> Params | None:
     try:
         definition = type_.compile(dialect=dialect).lower()
     except Exception:  # a type the dialect cannot render: fall back to affinity
         return None
     tokens = re.findall(r"[\w\-_]+|\(.+?\)", definition)
-    terms: List[str] = []
+    terms: list[str] = []
     paren = None
     for token in tokens:
         if re.match(r"^\(.*\)$", token):
@@ -97,7 +97,7 @@ def types_differ(dialect: Any, conn_col: sa.Column, meta_col: sa.Column) -> bool
 
 # -- server defaults ---------------------------------------------------------------
 
-def render_metadata_default(dialect: Any, column: sa.Column) -> Optional[str]:
+def render_metadata_default(dialect: Any, column: sa.Column) -> str | None:
     """The metadata server default as SQL text (a string default quoted for string types)."""
     default = column.server_default
     if default is None or not isinstance(default, sa_schema.DefaultClause):
@@ -106,14 +106,14 @@ def render_metadata_default(dialect: Any, column: sa.Column) -> Optional[str]:
     if isinstance(arg, str):
         if _is_numeric(column.type):
             return arg
-        return "'%s'" % re.sub(r"^'|'$", "", arg).replace("'", "''")
+        return "'{}'".format(re.sub(r"^'|'$", "", arg).replace("'", "''"))
     try:
         return str(arg.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     except Exception:
         return str(arg)
 
 
-def render_reflected_default(column: sa.Column) -> Optional[str]:
+def render_reflected_default(column: sa.Column) -> str | None:
     default = column.server_default
     if default is None or not isinstance(default, sa_schema.DefaultClause):
         return None
@@ -141,7 +141,7 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def normalize_default(text: Optional[str], type_: Any) -> Optional[str]:
+def normalize_default(text: str | None, type_: Any) -> str | None:
     """A comparable form of a default's SQL: outer parentheses, PostgreSQL casts,
     numeric quotes, ``FUNC()`` vs ``func`` spelling and case of non-literals removed."""
     if text is None:
@@ -163,7 +163,7 @@ def normalize_default(text: Optional[str], type_: Any) -> Optional[str]:
 
 
 def defaults_differ(dialect: Any, conn_col: sa.Column, meta_col: sa.Column,
-                    rendered_meta: Optional[str], rendered_conn: Optional[str]) -> bool:
+                    rendered_meta: str | None, rendered_conn: str | None) -> bool:
     meta_n = normalize_default(rendered_meta, meta_col.type)
     conn_n = normalize_default(rendered_conn, conn_col.type)
     if meta_n == conn_n:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from ..errors import CommandError
 
-DEFAULT_OPTS: Dict[str, Any] = {
+DEFAULT_OPTS: dict[str, Any] = {
     "compare_type": True,
     "compare_server_default": False,
     "sqlalchemy_module_prefix": "sa.",
@@ -26,7 +27,7 @@ class AutogenContext:
     """
 
     def __init__(self, migration_context: Any, metadata: Any = None,
-                 opts: Optional[Dict[str, Any]] = None, autogenerate: bool = True) -> None:
+                 opts: dict[str, Any] | None = None, autogenerate: bool = True) -> None:
         merged = dict(DEFAULT_OPTS)
         if migration_context is not None:
             merged.update(getattr(migration_context, "opts", None) or {})
@@ -59,8 +60,8 @@ class AutogenContext:
         self.imports: set = set()
         self._has_batch = False
         self._inspector: Any = None
-        self._name_filters: List[Callable[..., bool]] = []
-        self._object_filters: List[Callable[..., bool]] = []
+        self._name_filters: list[Callable[..., bool]] = []
+        self._object_filters: list[Callable[..., bool]] = []
         if merged.get("include_name"):
             self._name_filters.append(merged["include_name"])
         if merged.get("include_object"):
@@ -79,7 +80,7 @@ class AutogenContext:
 
     # -- metadata -----------------------------------------------------------
     @property
-    def metadatas(self) -> List[Any]:
+    def metadatas(self) -> list[Any]:
         md = self.metadata
         if md is None:
             return []
@@ -88,8 +89,8 @@ class AutogenContext:
         return [md]
 
     @property
-    def sorted_tables(self) -> List[Any]:
-        tables: List[Any] = []
+    def sorted_tables(self) -> list[Any]:
+        tables: list[Any] = []
         for md in self.metadatas:
             try:
                 tables.extend(md.sorted_tables)
@@ -98,8 +99,8 @@ class AutogenContext:
         return tables
 
     @property
-    def table_key_to_table(self) -> Dict[Tuple[Optional[str], str], Any]:
-        out: Dict[Tuple[Optional[str], str], Any] = {}
+    def table_key_to_table(self) -> dict[tuple[str | None, str], Any]:
+        out: dict[tuple[str | None, str], Any] = {}
         dupes = set()
         for md in self.metadatas:
             for t in md.tables.values():
@@ -110,13 +111,13 @@ class AutogenContext:
         if dupes:
             raise CommandError(
                 "Duplicate table keys across multiple MetaData objects: "
-                + ", ".join('"%s"' % d for d in sorted(dupes))
+                + ", ".join(f'"{d}"' for d in sorted(dupes))
             )
         return out
 
     # -- hooks --------------------------------------------------------------
-    def run_name_filters(self, name: Optional[str], type_: str,
-                         parent_names: Dict[str, Any]) -> bool:
+    def run_name_filters(self, name: str | None, type_: str,
+                         parent_names: dict[str, Any]) -> bool:
         if not self._name_filters:
             return True
         parent_names = dict(parent_names)
@@ -129,7 +130,7 @@ class AutogenContext:
                 )
         return all(fn(name, type_, parent_names) for fn in self._name_filters)
 
-    def run_object_filters(self, obj: Any, name: Optional[str], type_: str,
+    def run_object_filters(self, obj: Any, name: str | None, type_: str,
                            reflected: bool, compare_to: Any) -> bool:
         return all(fn(obj, name, type_, reflected, compare_to) for fn in self._object_filters)
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
 
-TableKey = Tuple[Optional[str], str]
+TableKey = tuple[str | None, str]
 
 _NEXTVAL = re.compile(r"nextval\('(.+?)'(::regclass)?\)")
 
@@ -26,22 +26,22 @@ _NEXTVAL = re.compile(r"nextval\('(.+?)'(::regclass)?\)")
 class ReflectedTable:
     """Everything reflected about one table, raw and as a ``Table``."""
 
-    schema: Optional[str]
+    schema: str | None
     name: str
-    columns: List[dict]
+    columns: list[dict]
     pk: dict
-    foreign_keys: List[dict]
-    indexes: List[dict]
-    uniques: List[dict]
-    comment: Optional[str]
-    checks: List[dict] = field(default_factory=list)
-    options: Dict[str, Any] = field(default_factory=dict)
+    foreign_keys: list[dict]
+    indexes: list[dict]
+    uniques: list[dict]
+    comment: str | None
+    checks: list[dict] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
     #: indexes the dialect cannot reflect (SQLite expression indexes): names only
     opaque_indexes: set = field(default_factory=set)
-    table: Optional[sa.Table] = None
+    table: sa.Table | None = None
 
 
-def _multi(insp: Any, method: str, schema: Optional[str], names: Optional[List[str]]) -> dict:
+def _multi(insp: Any, method: str, schema: str | None, names: list[str] | None) -> dict:
     fn = getattr(insp, method)
     try:
         with warnings.catch_warnings():
@@ -53,8 +53,8 @@ def _multi(insp: Any, method: str, schema: Optional[str], names: Optional[List[s
         return {}
 
 
-def reflect_schema(insp: Any, dialect: Any, schema: Optional[str],
-                   names: List[str], all_names: List[str]) -> Dict[TableKey, ReflectedTable]:
+def reflect_schema(insp: Any, dialect: Any, schema: str | None,
+                   names: list[str], all_names: list[str]) -> dict[TableKey, ReflectedTable]:
     """Reflect ``names`` (tables of ``schema``) with one query per kind of object.
 
     ``all_names`` is every table of the schema: when nothing was filtered out the
@@ -62,7 +62,7 @@ def reflect_schema(insp: Any, dialect: Any, schema: Optional[str],
     """
     if not names:
         return {}
-    filt: Optional[List[str]] = None if len(names) == len(all_names) else list(names)
+    filt: list[str] | None = None if len(names) == len(all_names) else list(names)
     columns = _multi(insp, "get_multi_columns", schema, filt)
     pks = _multi(insp, "get_multi_pk_constraint", schema, filt)
     fks = _multi(insp, "get_multi_foreign_keys", schema, filt)
@@ -79,7 +79,7 @@ def reflect_schema(insp: Any, dialect: Any, schema: Optional[str],
     )
     opaque = _sqlite_opaque_indexes(insp, schema) if dialect.name == "sqlite" else {}
     wanted = set(names)
-    out: Dict[TableKey, ReflectedTable] = {}
+    out: dict[TableKey, ReflectedTable] = {}
     for (s, tname), cols in columns.items():
         if tname not in wanted:
             continue
@@ -103,7 +103,7 @@ def reflect_schema(insp: Any, dialect: Any, schema: Optional[str],
     return out
 
 
-def _sqlite_opaque_indexes(insp: Any, schema: Optional[str]) -> Dict[str, set]:
+def _sqlite_opaque_indexes(insp: Any, schema: str | None) -> dict[str, set]:
     """Every explicitly created index of each table, by name (one query)."""
     master = f'"{schema}".sqlite_master' if schema else "sqlite_master"
     sql = f"SELECT tbl_name, name FROM {master} WHERE type = 'index' AND sql IS NOT NULL"
@@ -113,7 +113,7 @@ def _sqlite_opaque_indexes(insp: Any, schema: Optional[str]) -> Dict[str, set]:
     else:  # an Engine
         with bind.connect() as conn:
             rows = conn.exec_driver_sql(sql).all()
-    found: Dict[str, set] = {}
+    found: dict[str, set] = {}
     for tname, name in rows:
         found.setdefault(tname, set()).add(name)
     return found
@@ -139,7 +139,7 @@ def build_table(md: sa.MetaData, rt: ReflectedTable) -> sa.Table:
     if rt.table is not None:
         return rt.table
     pk_cols = list(rt.pk.get("constrained_columns") or ())
-    args: List[Any] = [_build_column(c) for c in rt.columns]
+    args: list[Any] = [_build_column(c) for c in rt.columns]
     if pk_cols:
         args.append(sa.PrimaryKeyConstraint(*pk_cols, name=rt.pk.get("name")))
     for fk in rt.foreign_keys:
@@ -162,7 +162,7 @@ def build_table(md: sa.MetaData, rt: ReflectedTable) -> sa.Table:
     for ck in rt.checks:
         if ck.get("sqltext"):
             args.append(sa.CheckConstraint(sa.text(ck["sqltext"]), name=ck.get("name")))
-    kw: Dict[str, Any] = {}
+    kw: dict[str, Any] = {}
     if rt.comment:
         kw["comment"] = rt.comment
     kw.update({k: v for k, v in rt.options.items() if k != "mysql_comment"})  # = comment
@@ -180,10 +180,10 @@ def build_table(md: sa.MetaData, rt: ReflectedTable) -> sa.Table:
     return table
 
 
-def _index_elements(ix: dict, table: sa.Table) -> Optional[List[Any]]:
+def _index_elements(ix: dict, table: sa.Table) -> list[Any] | None:
     names = list(ix.get("column_names") or ())
     exprs = list(ix.get("expressions") or ())
-    out: List[Any] = []
+    out: list[Any] = []
     for i, name in enumerate(names):
         if name is not None and name in table.c:
             out.append(table.c[name])
@@ -197,7 +197,7 @@ def _index_elements(ix: dict, table: sa.Table) -> Optional[List[Any]]:
 def _build_column(col: dict) -> sa.Column:
     kw = {k: col[k] for k in ("nullable", "autoincrement", "comment") if k in col}
     kw.update(col.get("dialect_options") or {})
-    args: List[Any] = []
+    args: list[Any] = []
     default = col.get("default")
     if default is not None:
         if isinstance(default, sa_schema.FetchedValue):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..util.logs import engine_logger
+
 
 def _log() -> logging.Logger:
     return engine_logger("autogenerate.compare")

@@ -17,7 +17,8 @@ Each op is rewritten once per Rewriter; containers are traversed depth first.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from collections.abc import Callable
+from typing import Any
 
 from ..operations import ops
 
@@ -26,9 +27,9 @@ class Rewriter:
     _chained: tuple = ()
 
     def __init__(self) -> None:
-        self._rewriters: Dict[type, Callable[..., Any]] = {}
+        self._rewriters: dict[type, Callable[..., Any]] = {}
 
-    def chain(self, other: Any) -> "Rewriter":
+    def chain(self, other: Any) -> Rewriter:
         """A Rewriter that runs this one, then ``other`` (another Rewriter or hook)."""
         wr = self.__class__.__new__(self.__class__)
         wr.__dict__.update(self.__dict__)
@@ -42,13 +43,13 @@ class Rewriter:
 
         return register
 
-    def __call__(self, context: Any, revision: Any, directives: List[Any]) -> None:
+    def __call__(self, context: Any, revision: Any, directives: list[Any]) -> None:
         self.process_revision_directives(context, revision, directives)
         for hook in self._chained:
             hook(context, revision, directives)
 
     def process_revision_directives(self, context: Any, revision: Any,
-                                    directives: List[Any]) -> None:
+                                    directives: list[Any]) -> None:
         self._traverse_list(context, revision, directives)
 
     # -- traversal ----------------------------------------------------------------
@@ -58,7 +59,7 @@ class Rewriter:
                 return self._rewriters[cls]
         return None
 
-    def _rewrite(self, context: Any, revision: Any, directive: Any) -> List[Any]:
+    def _rewrite(self, context: Any, revision: Any, directive: Any) -> list[Any]:
         fn = self._find(directive)
         mutations = getattr(directive, "_mutations", frozenset())
         if fn is None or self in mutations:
@@ -72,7 +73,7 @@ class Rewriter:
             r._mutations = getattr(r, "_mutations", frozenset()).union([self])
         return list(result)
 
-    def _traverse_for(self, context: Any, revision: Any, directive: Any) -> List[Any]:
+    def _traverse_for(self, context: Any, revision: Any, directive: Any) -> list[Any]:
         directives = self._rewrite(context, revision, directive)
         for d in directives:
             self._traverse(context, revision, d)
@@ -97,8 +98,8 @@ class Rewriter:
         elif isinstance(directive, ops.OpContainer):
             self._traverse_list(context, revision, directive.ops)
 
-    def _traverse_list(self, context: Any, revision: Any, directives: List[Any]) -> None:
-        dest: List[Any] = []
+    def _traverse_list(self, context: Any, revision: Any, directives: list[Any]) -> None:
+        dest: list[Any] = []
         for directive in directives:
             dest.extend(self._traverse_for(context, revision, directive))
         directives[:] = dest

@@ -1,8 +1,8 @@
 """The command verbs: one function per command, registered with the registry."""
 
+from .database import check, current, downgrade, ensure_version, stamp, upgrade
 from .environment import config, init, list_templates
 from .scripts import branches, edit, heads, history, merge, revision, show
-from .database import check, current, downgrade, ensure_version, stamp, upgrade
 
 __all__ = [
     "branches", "check", "config", "current", "downgrade", "edit", "ensure_version",

@@ -124,7 +124,7 @@ def branches(config: Any, verbose: bool = False) -> None:
                 "%s\n%s\n",
                 sc.cmd_format(verbose, include_branches=True),
                 "\n".join(
-                    "%s -> %s" % (" " * len(str(sc.revision)),
+                    "{} -> {}".format(" " * len(str(sc.revision)),
                                   child.cmd_format(False, include_branches=True,
                                                    include_doc=verbose))
                     for child in children

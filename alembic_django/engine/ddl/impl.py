@@ -9,7 +9,8 @@ the target dialect's exact spelling.
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Optional
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
@@ -57,7 +58,7 @@ def inline_literal(value: Any, type_: Any = None) -> _literal_bindparam:
 # -- rendering helpers (run inside a compiler) -------------------------------------
 
 
-def format_table(compiler: Any, name: str, schema: Optional[str]) -> str:
+def format_table(compiler: Any, name: str, schema: str | None) -> str:
     prep = compiler.preparer
     quoted = prep.quote(name)
     if schema:
@@ -74,7 +75,7 @@ def format_type(compiler: Any, type_: Any) -> str:
     return compiler.dialect.type_compiler_instance.process(type_)
 
 
-def format_server_default(compiler: Any, default: Any, type_: Any = None) -> Optional[str]:
+def format_server_default(compiler: Any, default: Any, type_: Any = None) -> str | None:
     """Render a server default (str, text(), DefaultClause) as SQL; None for no default."""
     if default is None or default is False:
         return None
@@ -89,7 +90,7 @@ def format_literal(compiler: Any, value: str) -> str:
     return compiler.sql_compiler.render_literal_value(value, sa.String())
 
 
-def alter_table(compiler: Any, name: str, schema: Optional[str]) -> str:
+def alter_table(compiler: Any, name: str, schema: str | None) -> str:
     return f"ALTER TABLE {format_table(compiler, name, schema)}"
 
 
@@ -104,7 +105,7 @@ class DefaultImpl:
     """Emits DDL for one dialect, to a connection (online) or a buffer (offline)."""
 
     __dialect__: ClassVar[str] = "default"
-    _registry: ClassVar[dict[str, type["DefaultImpl"]]] = {}
+    _registry: ClassVar[dict[str, type[DefaultImpl]]] = {}
 
     transactional_ddl: bool = False
     command_terminator: str = ";"
@@ -119,7 +120,7 @@ class DefaultImpl:
                 DefaultImpl._registry[name] = cls
 
     @classmethod
-    def get_by_dialect(cls, dialect: Any) -> type["DefaultImpl"]:
+    def get_by_dialect(cls, dialect: Any) -> type[DefaultImpl]:
         from . import mysql, postgresql, sqlite  # noqa: F401  (register the dialect impls)
 
         return cls._registry.get(dialect.name, DefaultImpl)
@@ -129,9 +130,9 @@ class DefaultImpl:
         dialect: Any,
         connection: Any,
         as_sql: bool,
-        transactional_ddl: Optional[bool],
+        transactional_ddl: bool | None,
         output_buffer: Any,
-        context_opts: Optional[dict] = None,
+        context_opts: dict | None = None,
     ) -> None:
         self.dialect = dialect
         self.connection = connection
@@ -183,9 +184,9 @@ class DefaultImpl:
     def _exec(
         self,
         construct: Any,
-        execution_options: Optional[dict] = None,
+        execution_options: dict | None = None,
         multiparams: Any = None,
-        params: Optional[dict] = None,
+        params: dict | None = None,
     ) -> Any:
         if isinstance(construct, str):
             construct = sa.text(construct)
@@ -209,7 +210,7 @@ class DefaultImpl:
             return conn.execute(construct, multiparams)
         return conn.execute(construct, params or {})
 
-    def execute(self, sql: Any, execution_options: Optional[dict] = None) -> Any:
+    def execute(self, sql: Any, execution_options: dict | None = None) -> Any:
         return self._exec(sql, execution_options)
 
     def _alter(self, render: Callable[[Any], str]) -> None:
@@ -217,7 +218,7 @@ class DefaultImpl:
 
     # -- tables -------------------------------------------------------------------
 
-    def create_table(self, table: sa.Table, if_not_exists: Optional[bool] = None) -> None:
+    def create_table(self, table: sa.Table, if_not_exists: bool | None = None) -> None:
         bind = self.ddl_bind
         table.dispatch.before_create(table, bind, checkfirst=False, _ddl_runner=self)
         self._exec(sa_schema.CreateTable(table, if_not_exists=bool(if_not_exists)))
@@ -231,14 +232,14 @@ class DefaultImpl:
                 if column.comment:
                     self.create_column_comment(column)
 
-    def drop_table(self, table: sa.Table, if_exists: Optional[bool] = None) -> None:
+    def drop_table(self, table: sa.Table, if_exists: bool | None = None) -> None:
         bind = self.ddl_bind
         table.dispatch.before_drop(table, bind, checkfirst=False, _ddl_runner=self)
         self._exec(sa_schema.DropTable(table, if_exists=bool(if_exists)))
         table.dispatch.after_drop(table, bind, checkfirst=False, _ddl_runner=self)
 
     def rename_table(self, old_table_name: str, new_table_name: str,
-                     schema: Optional[str] = None) -> None:
+                     schema: str | None = None) -> None:
         self._alter(lambda c: f"{alter_table(c, old_table_name, schema)} RENAME TO "
                               f"{format_table(c, new_table_name, None)}")
 
@@ -276,10 +277,10 @@ class DefaultImpl:
         self,
         table_name: str,
         column: sa.Column,
-        schema: Optional[str] = None,
-        if_not_exists: Optional[bool] = None,
-        inline_references: Optional[bool] = None,
-        inline_primary_key: Optional[bool] = None,
+        schema: str | None = None,
+        if_not_exists: bool | None = None,
+        inline_references: bool | None = None,
+        inline_primary_key: bool | None = None,
     ) -> None:
         inline_refs = bool(inline_references)
         inline_pk = bool(inline_primary_key)
@@ -291,8 +292,8 @@ class DefaultImpl:
 
         self._alter(render)
 
-    def drop_column(self, table_name: str, column: sa.Column, schema: Optional[str] = None,
-                    if_exists: Optional[bool] = None, **kw: Any) -> None:
+    def drop_column(self, table_name: str, column: sa.Column, schema: str | None = None,
+                    if_exists: bool | None = None, **kw: Any) -> None:
         name = column if isinstance(column, str) else column.name
         ie = "IF EXISTS " if if_exists else ""
         self._alter(lambda c: f"{alter_table(c, table_name, schema)} DROP COLUMN {ie}"
@@ -302,18 +303,18 @@ class DefaultImpl:
         self,
         table_name: str,
         column_name: str,
-        nullable: Optional[bool] = None,
+        nullable: bool | None = None,
         server_default: Any = False,
-        name: Optional[str] = None,
+        name: str | None = None,
         type_: Any = None,
-        schema: Optional[str] = None,
-        autoincrement: Optional[bool] = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
         comment: Any = False,
-        existing_comment: Optional[str] = None,
+        existing_comment: str | None = None,
         existing_type: Any = None,
         existing_server_default: Any = None,
-        existing_nullable: Optional[bool] = None,
-        existing_autoincrement: Optional[bool] = None,
+        existing_nullable: bool | None = None,
+        existing_autoincrement: bool | None = None,
         **kw: Any,
     ) -> None:
         """Generic ANSI-style ALTER COLUMN; one statement per change, rename last."""
@@ -342,8 +343,8 @@ class DefaultImpl:
             return f"{prefix} DROP DEFAULT"
         return f"{prefix} SET DEFAULT {rendered}"
 
-    def _column_comment(self, table_name: str, column_name: str, comment: Optional[str],
-                        schema: Optional[str], type_: Any) -> None:
+    def _column_comment(self, table_name: str, column_name: str, comment: str | None,
+                        schema: str | None, type_: Any) -> None:
         if not self.dialect.supports_comments:
             return
         col = sa.Column(column_name, type_ if type_ is not None else sa.types.NULLTYPE,
@@ -363,7 +364,7 @@ class DefaultImpl:
         if const._create_rule is None or const._create_rule(self):
             self._exec(sa_schema.AddConstraint(const))
 
-    def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
+    def drop_constraint(self, const: Any, if_exists: bool | None = None, **kw: Any) -> None:
         if if_exists:
             self._exec(sa_schema.DropConstraint(const, if_exists=True))
         else:

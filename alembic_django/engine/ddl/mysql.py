@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 
 from ..errors import CommandError
-from .impl import (DefaultImpl, alter_table, format_column, format_literal,
-                   format_server_default, format_type)
+from .impl import (
+    DefaultImpl,
+    alter_table,
+    format_column,
+    format_literal,
+    format_server_default,
+    format_type,
+)
 
 
 class MySQLImpl(DefaultImpl):
@@ -19,18 +25,18 @@ class MySQLImpl(DefaultImpl):
         self,
         table_name: str,
         column_name: str,
-        nullable: Optional[bool] = None,
+        nullable: bool | None = None,
         server_default: Any = False,
-        name: Optional[str] = None,
+        name: str | None = None,
         type_: Any = None,
-        schema: Optional[str] = None,
-        autoincrement: Optional[bool] = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
         comment: Any = False,
-        existing_comment: Optional[str] = None,
+        existing_comment: str | None = None,
         existing_type: Any = None,
         existing_server_default: Any = None,
-        existing_nullable: Optional[bool] = None,
-        existing_autoincrement: Optional[bool] = None,
+        existing_nullable: bool | None = None,
+        existing_autoincrement: bool | None = None,
         **kw: Any,
     ) -> None:
         modify = (name is not None or type_ is not None or nullable is not None
@@ -84,7 +90,7 @@ class MySQLImpl(DefaultImpl):
                                "pass table_name=")
         super().drop_index(index, **kw)
 
-    def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
+    def drop_constraint(self, const: Any, if_exists: bool | None = None, **kw: Any) -> None:
         if not isinstance(const, (sa.ForeignKeyConstraint, sa.PrimaryKeyConstraint,
                                   sa.UniqueConstraint, sa.CheckConstraint)):
             raise CommandError(

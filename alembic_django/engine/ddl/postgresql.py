@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from .impl import DefaultImpl, alter_table, format_column, format_type
 
@@ -15,16 +15,16 @@ class PostgresqlImpl(DefaultImpl):
         self,
         table_name: str,
         column_name: str,
-        nullable: Optional[bool] = None,
+        nullable: bool | None = None,
         server_default: Any = False,
-        name: Optional[str] = None,
+        name: str | None = None,
         type_: Any = None,
-        schema: Optional[str] = None,
-        autoincrement: Optional[bool] = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
         existing_type: Any = None,
         existing_server_default: Any = None,
-        existing_nullable: Optional[bool] = None,
-        existing_autoincrement: Optional[bool] = None,
+        existing_nullable: bool | None = None,
+        existing_autoincrement: bool | None = None,
         **kw: Any,
     ) -> None:
         using = kw.pop("postgresql_using", None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
@@ -25,7 +25,7 @@ class SQLiteImpl(DefaultImpl):
 
     def requires_recreate_in_batch(self, batch_op: Any) -> bool:
         """Everything but add_column (with a constant default) and indexes recreates."""
-        for opname, args, kw in batch_op.batch:
+        for opname, args, _kw in batch_op.batch:
             if opname == "add_column":
                 col = args[1]
                 default = col.server_default
@@ -74,19 +74,19 @@ class SQLiteImpl(DefaultImpl):
         directive = _CONSTRAINT_DIRECTIVE.get(type(const).__name__, "add_constraint")
         raise batch_required(directive, const.table.name, "add a constraint")
 
-    def drop_constraint(self, const: Any, if_exists: Optional[bool] = None, **kw: Any) -> None:
+    def drop_constraint(self, const: Any, if_exists: bool | None = None, **kw: Any) -> None:
         raise batch_required("drop_constraint", const.table.name, "drop a constraint")
 
     def alter_column(  # type: ignore[override]
         self,
         table_name: str,
         column_name: str,
-        nullable: Optional[bool] = None,
+        nullable: bool | None = None,
         server_default: Any = False,
-        name: Optional[str] = None,
+        name: str | None = None,
         type_: Any = None,
-        schema: Optional[str] = None,
-        autoincrement: Optional[bool] = None,
+        schema: str | None = None,
+        autoincrement: bool | None = None,
         **kw: Any,
     ) -> None:
         changes = [what for what, changed in (

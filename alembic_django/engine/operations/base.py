@@ -11,13 +11,14 @@ two hooks, as in Alembic.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Optional, Sequence
+from typing import Any
 
 from ..errors import CommandError
 from .schemaobj import SchemaObjects
 
-_current_stack: list["Operations"] = []
+_current_stack: list[Operations] = []
 
 
 class AbstractOperations:
@@ -33,7 +34,7 @@ class AbstractOperations:
     # -- extension hooks ------------------------------------------------------------
 
     @classmethod
-    def register_operation(cls, name: str, sourcename: Optional[str] = None) -> Callable:
+    def register_operation(cls, name: str, sourcename: str | None = None) -> Callable:
         """Class decorator: expose ``op_cls.<sourcename>`` as the directive ``name``.
 
         The classmethod's first argument (``operations``) becomes ``self``.
@@ -125,7 +126,7 @@ class Operations(AbstractOperations):
 
     @classmethod
     @contextmanager
-    def context(cls, migration_context: Any) -> Iterator["Operations"]:
+    def context(cls, migration_context: Any) -> Iterator[Operations]:
         """Install ``Operations(migration_context)`` as the ``op`` proxy for the block."""
         ops = cls(migration_context)
         _current_stack.append(ops)
@@ -135,7 +136,7 @@ class Operations(AbstractOperations):
             _current_stack.remove(ops)
 
     @staticmethod
-    def current() -> Optional["Operations"]:
+    def current() -> Operations | None:
         """The Operations installed by :meth:`context`, or None outside a migration."""
         return _current_stack[-1] if _current_stack else None
 
@@ -143,16 +144,16 @@ class Operations(AbstractOperations):
     def batch_alter_table(
         self,
         table_name: str,
-        schema: Optional[str] = None,
+        schema: str | None = None,
         recreate: str = "auto",
-        partial_reordering: Optional[Sequence[tuple]] = None,
+        partial_reordering: Sequence[tuple] | None = None,
         copy_from: Any = None,
         table_args: tuple = (),
         table_kwargs: Any = None,
         reflect_args: tuple = (),
         reflect_kwargs: Any = None,
-        naming_convention: Optional[dict] = None,
-    ) -> Iterator["BatchOperations"]:
+        naming_convention: dict | None = None,
+    ) -> Iterator[BatchOperations]:
         """Alter one table in a batch; on SQLite, recreate it ("move and copy")."""
         from .batch import BatchOperationsImpl
 

@@ -11,7 +11,8 @@ key, unique / check / foreign key constraints and indexes), copies every row wit
 from __future__ import annotations
 
 import re
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
@@ -25,10 +26,10 @@ _BATCH_ONLY_KW = ("insert_before", "insert_after")
 class BatchOperationsImpl:
     """Stands in for ``impl`` inside a batch block: records each DDL call."""
 
-    def __init__(self, operations: Any, table_name: str, schema: Optional[str], recreate: str,
+    def __init__(self, operations: Any, table_name: str, schema: str | None, recreate: str,
                  copy_from: Any, table_args: tuple, table_kwargs: dict, reflect_args: tuple,
-                 reflect_kwargs: dict, naming_convention: Optional[dict],
-                 partial_reordering: Optional[Sequence[tuple]]) -> None:
+                 reflect_kwargs: dict, naming_convention: dict | None,
+                 partial_reordering: Sequence[tuple] | None) -> None:
         self.operations = operations
         self.table_name = table_name
         self.schema = schema
@@ -155,7 +156,7 @@ class ApplyBatchImpl:
 
     def __init__(self, impl: Any, table: sa.Table, table_args: tuple, table_kwargs: dict,
                  reflected: bool, partial_reordering: Sequence[tuple] = (),
-                 naming_convention: Optional[dict] = None) -> None:
+                 naming_convention: dict | None = None) -> None:
         self.impl = impl
         self.table = table
         self.table_args = table_args
@@ -171,7 +172,7 @@ class ApplyBatchImpl:
                                            for c in table.c}
         pk = table.primary_key
         self.pk_cols: list[str] = [c.name for c in pk.columns]
-        self.pk_name: Optional[str] = pk.name if pk is not None else None
+        self.pk_name: str | None = pk.name if pk is not None else None
         self.constraints: list[dict] = []
         for const in table.constraints:
             spec = self._spec_for(const)
@@ -181,7 +182,7 @@ class ApplyBatchImpl:
 
     # -- specs ------------------------------------------------------------------------
 
-    def _spec_for(self, const: Any) -> Optional[dict]:
+    def _spec_for(self, const: Any) -> dict | None:
         if isinstance(const, sa.PrimaryKeyConstraint):
             return None
         if getattr(const, "_type_bound", False):
@@ -221,7 +222,7 @@ class ApplyBatchImpl:
 
     # -- recorded operations ----------------------------------------------------------
 
-    def _place(self, name: str, insert_before: Optional[str], insert_after: Optional[str]
+    def _place(self, name: str, insert_before: str | None, insert_after: str | None
                ) -> None:
         if name in self.order:
             self.order.remove(name)
@@ -235,8 +236,8 @@ class ApplyBatchImpl:
         else:
             self.order.append(name)
 
-    def add_column(self, table_name: str, column: sa.Column, insert_before: Optional[str] = None,
-                   insert_after: Optional[str] = None, **kw: Any) -> None:
+    def add_column(self, table_name: str, column: sa.Column, insert_before: str | None = None,
+                   insert_after: str | None = None, **kw: Any) -> None:
         if column.name in self.columns:
             if kw.get("if_not_exists"):
                 return
@@ -269,10 +270,10 @@ class ApplyBatchImpl:
         ]
         self.indexes = [i for i in self.indexes if name not in i["exprs"]]
 
-    def alter_column(self, table_name: str, column_name: str, nullable: Optional[bool] = None,
-                     server_default: Any = False, name: Optional[str] = None, type_: Any = None,
-                     autoincrement: Optional[bool] = None, comment: Any = False,
-                     insert_before: Optional[str] = None, insert_after: Optional[str] = None,
+    def alter_column(self, table_name: str, column_name: str, nullable: bool | None = None,
+                     server_default: Any = False, name: str | None = None, type_: Any = None,
+                     autoincrement: bool | None = None, comment: Any = False,
+                     insert_before: str | None = None, insert_after: str | None = None,
                      **kw: Any) -> None:
         if column_name not in self.columns:
             raise CommandError(f"alter_column on table {self.table.name!r}: no column "
@@ -302,7 +303,7 @@ class ApplyBatchImpl:
         if insert_before or insert_after:
             self._place(column_name, insert_before, insert_after)
 
-    def _transfer_for(self, new_name: str) -> Optional[dict]:
+    def _transfer_for(self, new_name: str) -> dict | None:
         for target, transfer in self.transfers.items():
             if target == new_name:
                 return transfer
@@ -388,7 +389,7 @@ class ApplyBatchImpl:
             return list(self.order)
         before: dict[str, list] = {n: [] for n in self.order}
         for group in self.partial_reordering:
-            for earlier, later in zip(group, group[1:]):
+            for earlier, later in zip(group, group[1:], strict=False):
                 for n in (earlier, later):
                     if n not in before:
                         raise CommandError(f"batch_alter_table {self.table.name!r}: "
@@ -477,7 +478,7 @@ class ApplyBatchImpl:
         return sa.Table(self.table.name, sa.MetaData(), schema=self.table.schema)
 
     @staticmethod
-    def _stub(md: sa.MetaData, table: str, schema: Optional[str], cols: list[str]) -> None:
+    def _stub(md: sa.MetaData, table: str, schema: str | None, cols: list[str]) -> None:
         key = f"{schema}.{table}" if schema else table
         t = md.tables.get(key)
         if t is None:

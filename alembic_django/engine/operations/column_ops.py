@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, Optional, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.types import NULLTYPE
@@ -15,12 +16,12 @@ from .ops import AlterTableOp, MigrateOperation
 @Operations.register_operation("alter_column")
 @BatchOperations.register_operation("alter_column", "batch_alter_column")
 class AlterColumnOp(AlterTableOp):
-    def __init__(self, table_name: str, column_name: str, *, schema: Optional[str] = None,
+    def __init__(self, table_name: str, column_name: str, *, schema: str | None = None,
                  existing_type: Any = None, existing_server_default: Any = False,
-                 existing_nullable: Optional[bool] = None,
-                 existing_comment: Optional[str] = None, modify_nullable: Optional[bool] = None,
+                 existing_nullable: bool | None = None,
+                 existing_comment: str | None = None, modify_nullable: bool | None = None,
                  modify_comment: Any = False, modify_server_default: Any = False,
-                 modify_name: Optional[str] = None, modify_type: Any = None,
+                 modify_name: str | None = None, modify_type: Any = None,
                  **kw: Any) -> None:
         super().__init__(table_name, schema=schema)
         self.column_name = column_name
@@ -72,7 +73,7 @@ class AlterColumnOp(AlterTableOp):
             return True
         return any(k.startswith("modify_") for k in self.kw)
 
-    def reverse(self) -> "AlterColumnOp":
+    def reverse(self) -> AlterColumnOp:
         kw = dict(self.kw)
         kw["existing_type"] = self.existing_type
         kw["existing_nullable"] = self.existing_nullable
@@ -98,12 +99,12 @@ class AlterColumnOp(AlterTableOp):
 
     @classmethod
     def alter_column(cls, operations: Any, table_name: str, column_name: str, *,
-                     nullable: Optional[bool] = None, comment: Any = False,
-                     server_default: Any = False, new_column_name: Optional[str] = None,
+                     nullable: bool | None = None, comment: Any = False,
+                     server_default: Any = False, new_column_name: str | None = None,
                      type_: Any = None, existing_type: Any = None,
                      existing_server_default: Any = False,
-                     existing_nullable: Optional[bool] = None,
-                     existing_comment: Optional[str] = None, schema: Optional[str] = None,
+                     existing_nullable: bool | None = None,
+                     existing_comment: str | None = None, schema: str | None = None,
                      **kw: Any) -> None:
         """Alter a column: nullability, server default, type, name, comment.
 
@@ -120,14 +121,14 @@ class AlterColumnOp(AlterTableOp):
 
     @classmethod
     def batch_alter_column(cls, operations: Any, column_name: str, *,
-                           nullable: Optional[bool] = None, comment: Any = False,
-                           server_default: Any = False, new_column_name: Optional[str] = None,
+                           nullable: bool | None = None, comment: Any = False,
+                           server_default: Any = False, new_column_name: str | None = None,
                            type_: Any = None, existing_type: Any = None,
                            existing_server_default: Any = False,
-                           existing_nullable: Optional[bool] = None,
-                           existing_comment: Optional[str] = None,
-                           insert_before: Optional[str] = None,
-                           insert_after: Optional[str] = None, **kw: Any) -> None:
+                           existing_nullable: bool | None = None,
+                           existing_comment: str | None = None,
+                           insert_before: str | None = None,
+                           insert_after: str | None = None, **kw: Any) -> None:
         return operations.invoke(cls(
             operations.impl.table_name, column_name, schema=operations.impl.schema,
             existing_type=existing_type, existing_server_default=existing_server_default,
@@ -141,14 +142,14 @@ class AlterColumnOp(AlterTableOp):
 @Operations.register_operation("add_column")
 @BatchOperations.register_operation("add_column", "batch_add_column")
 class AddColumnOp(AlterTableOp):
-    def __init__(self, table_name: str, column: sa.Column, *, schema: Optional[str] = None,
-                 if_not_exists: Optional[bool] = None, **kw: Any) -> None:
+    def __init__(self, table_name: str, column: sa.Column, *, schema: str | None = None,
+                 if_not_exists: bool | None = None, **kw: Any) -> None:
         super().__init__(table_name, schema=schema)
         self.column = column
         self.if_not_exists = if_not_exists
         self.kw = kw
 
-    def reverse(self) -> "DropColumnOp":
+    def reverse(self) -> DropColumnOp:
         op = DropColumnOp.from_column_and_tablename(self.schema, self.table_name, self.column)
         op.if_exists = self.if_not_exists
         return op
@@ -160,19 +161,19 @@ class AddColumnOp(AlterTableOp):
         return self.column
 
     @classmethod
-    def from_column(cls, col: sa.Column) -> "AddColumnOp":
+    def from_column(cls, col: sa.Column) -> AddColumnOp:
         return cls(col.table.name, col, schema=col.table.schema)
 
     @classmethod
-    def from_column_and_tablename(cls, schema: Optional[str], tname: str,
-                                  col: sa.Column) -> "AddColumnOp":
+    def from_column_and_tablename(cls, schema: str | None, tname: str,
+                                  col: sa.Column) -> AddColumnOp:
         return cls(tname, col, schema=schema)
 
     @classmethod
     def add_column(cls, operations: Any, table_name: str, column: sa.Column, *,
-                   schema: Optional[str] = None, if_not_exists: Optional[bool] = None,
-                   inline_references: Optional[bool] = None,
-                   inline_primary_key: Optional[bool] = None) -> None:
+                   schema: str | None = None, if_not_exists: bool | None = None,
+                   inline_references: bool | None = None,
+                   inline_primary_key: bool | None = None) -> None:
         """Add a column; its ForeignKey / unique / index become separate statements unless
         ``inline_references`` / ``inline_primary_key`` put them in the column spec."""
         return operations.invoke(cls(
@@ -181,8 +182,8 @@ class AddColumnOp(AlterTableOp):
 
     @classmethod
     def batch_add_column(cls, operations: Any, column: sa.Column, *,
-                         insert_before: Optional[str] = None, insert_after: Optional[str] = None,
-                         if_not_exists: Optional[bool] = None) -> None:
+                         insert_before: str | None = None, insert_after: str | None = None,
+                         if_not_exists: bool | None = None) -> None:
         kw: dict = {}
         if insert_before:
             kw["insert_before"] = insert_before
@@ -196,8 +197,8 @@ class AddColumnOp(AlterTableOp):
 @Operations.register_operation("drop_column")
 @BatchOperations.register_operation("drop_column", "batch_drop_column")
 class DropColumnOp(AlterTableOp):
-    def __init__(self, table_name: str, column_name: str, *, schema: Optional[str] = None,
-                 if_exists: Optional[bool] = None, _reverse: Optional[AddColumnOp] = None,
+    def __init__(self, table_name: str, column_name: str, *, schema: str | None = None,
+                 if_exists: bool | None = None, _reverse: AddColumnOp | None = None,
                  **kw: Any) -> None:
         super().__init__(table_name, schema=schema)
         self.column_name = column_name
@@ -215,8 +216,8 @@ class DropColumnOp(AlterTableOp):
                                                      self._reverse.column)
 
     @classmethod
-    def from_column_and_tablename(cls, schema: Optional[str], tname: str,
-                                  col: sa.Column) -> "DropColumnOp":
+    def from_column_and_tablename(cls, schema: str | None, tname: str,
+                                  col: sa.Column) -> DropColumnOp:
         return cls(tname, col.name, schema=schema,
                    _reverse=AddColumnOp.from_column_and_tablename(schema, tname, col))
 
@@ -227,7 +228,7 @@ class DropColumnOp(AlterTableOp):
 
     @classmethod
     def drop_column(cls, operations: Any, table_name: str, column_name: str, *,
-                    schema: Optional[str] = None, **kw: Any) -> None:
+                    schema: str | None = None, **kw: Any) -> None:
         """Drop a column (``if_exists`` and dialect keywords accepted)."""
         return operations.invoke(cls(table_name, column_name, schema=schema, **kw))
 
@@ -255,19 +256,19 @@ class BulkInsertOp(MigrateOperation):
 @Operations.register_operation("execute")
 @BatchOperations.register_operation("execute", "batch_execute")
 class ExecuteSQLOp(MigrateOperation):
-    def __init__(self, sqltext: Any, *, execution_options: Optional[dict] = None) -> None:
+    def __init__(self, sqltext: Any, *, execution_options: dict | None = None) -> None:
         self.sqltext = sqltext
         self.execution_options = execution_options
 
     @classmethod
     def execute(cls, operations: Any, sqltext: Any, *,
-                execution_options: Optional[dict] = None) -> None:
+                execution_options: dict | None = None) -> None:
         """Execute a SQL string or construct (rendered as literal SQL offline)."""
         return operations.invoke(cls(sqltext, execution_options=execution_options))
 
     @classmethod
     def batch_execute(cls, operations: Any, sqltext: Any, *,
-                      execution_options: Optional[dict] = None) -> None:
+                      execution_options: dict | None = None) -> None:
         return operations.invoke(cls(sqltext, execution_options=execution_options))
 
 
@@ -284,7 +285,7 @@ class OpContainer(MigrateOperation):
         return list(OpContainer._ops_as_diffs(self))
 
     @classmethod
-    def _ops_as_diffs(cls, migrations: "OpContainer") -> Iterator:
+    def _ops_as_diffs(cls, migrations: OpContainer) -> Iterator:
         for op in migrations.ops:
             if hasattr(op, "ops"):
                 yield from cls._ops_as_diffs(op)
@@ -296,12 +297,12 @@ class ModifyTableOps(OpContainer):
     """Ops that all apply to one table."""
 
     def __init__(self, table_name: str, ops: Sequence[MigrateOperation], *,
-                 schema: Optional[str] = None) -> None:
+                 schema: str | None = None) -> None:
         super().__init__(ops)
         self.table_name = table_name
         self.schema = schema
 
-    def reverse(self) -> "ModifyTableOps":
+    def reverse(self) -> ModifyTableOps:
         return ModifyTableOps(self.table_name,
                               ops=list(reversed([op.reverse() for op in self.ops])),
                               schema=self.schema)
@@ -315,11 +316,11 @@ class UpgradeOps(OpContainer):
         super().__init__(ops=ops)
         self.upgrade_token = upgrade_token
 
-    def reverse_into(self, downgrade_ops: "DowngradeOps") -> "DowngradeOps":
+    def reverse_into(self, downgrade_ops: DowngradeOps) -> DowngradeOps:
         downgrade_ops.ops[:] = list(reversed([op.reverse() for op in self.ops]))
         return downgrade_ops
 
-    def reverse(self) -> "DowngradeOps":
+    def reverse(self) -> DowngradeOps:
         return self.reverse_into(DowngradeOps(ops=[]))
 
 
@@ -338,10 +339,10 @@ class DowngradeOps(OpContainer):
 class MigrationScript(MigrateOperation):
     """A revision file to be written: its identity and its upgrade/downgrade ops."""
 
-    def __init__(self, rev_id: Optional[str], upgrade_ops: Any, downgrade_ops: Any, *,
-                 message: Optional[str] = None, imports: Optional[set] = None,
-                 head: Optional[str] = None, splice: Optional[bool] = None,
-                 branch_label: Any = None, version_path: Optional[str] = None,
+    def __init__(self, rev_id: str | None, upgrade_ops: Any, downgrade_ops: Any, *,
+                 message: str | None = None, imports: set | None = None,
+                 head: str | None = None, splice: bool | None = None,
+                 branch_label: Any = None, version_path: str | None = None,
                  depends_on: Any = None) -> None:
         self.rev_id = rev_id
         self.message = message
@@ -355,7 +356,7 @@ class MigrationScript(MigrateOperation):
         self.downgrade_ops = downgrade_ops
 
     @property
-    def upgrade_ops(self) -> Optional[UpgradeOps]:
+    def upgrade_ops(self) -> UpgradeOps | None:
         if len(self._upgrade_ops) > 1:
             raise ValueError("This MigrationScript instance has a multiple-entry list for "
                              "UpgradeOps; please use the upgrade_ops_list attribute.")
@@ -369,7 +370,7 @@ class MigrationScript(MigrateOperation):
                 raise TypeError(f"expected UpgradeOps, got {type(elem).__name__}")
 
     @property
-    def downgrade_ops(self) -> Optional[DowngradeOps]:
+    def downgrade_ops(self) -> DowngradeOps | None:
         if len(self._downgrade_ops) > 1:
             raise ValueError("This MigrationScript instance has a multiple-entry list for "
                              "DowngradeOps; please use the downgrade_ops_list attribute.")

@@ -7,7 +7,8 @@ them.  Each class also carries the classmethod behind its ``op.<directive>``.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.types import NULLTYPE
@@ -38,7 +39,7 @@ class MigrateOperation:
     def info(self, value: dict) -> None:
         self._info = value
 
-    def reverse(self) -> "MigrateOperation":
+    def reverse(self) -> MigrateOperation:
         raise NotImplementedError(f"{type(self).__name__} is not reversible")
 
     def to_diff_tuple(self) -> Any:
@@ -63,13 +64,13 @@ class AddConstraintOp(MigrateOperation):
         return go
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "AddConstraintOp":
+    def from_constraint(cls, constraint: Any) -> AddConstraintOp:
         return cls.add_constraint_ops[constraint.__visit_name__].from_constraint(constraint)
 
     def to_constraint(self, migration_context: Any = None) -> Any:
         raise NotImplementedError()
 
-    def reverse(self) -> "DropConstraintOp":
+    def reverse(self) -> DropConstraintOp:
         return DropConstraintOp.from_constraint(self.to_constraint())
 
     def to_diff_tuple(self) -> tuple:
@@ -90,9 +91,9 @@ _CONSTRAINT_TYPES = {
 @Operations.register_operation("drop_constraint")
 @BatchOperations.register_operation("drop_constraint", "batch_drop_constraint")
 class DropConstraintOp(MigrateOperation):
-    def __init__(self, constraint_name: Optional[str], table_name: str,
-                 type_: Optional[str] = None, *, schema: Optional[str] = None,
-                 if_exists: Optional[bool] = None, _reverse: Optional[AddConstraintOp] = None
+    def __init__(self, constraint_name: str | None, table_name: str,
+                 type_: str | None = None, *, schema: str | None = None,
+                 if_exists: bool | None = None, _reverse: AddConstraintOp | None = None
                  ) -> None:
         self.constraint_name = constraint_name
         self.table_name = table_name
@@ -112,7 +113,7 @@ class DropConstraintOp(MigrateOperation):
         return ("remove_constraint", self.to_constraint())
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "DropConstraintOp":
+    def from_constraint(cls, constraint: Any) -> DropConstraintOp:
         table = constraint.table
         return cls(constraint.name, table.name, schema=table.schema,
                    type_=_CONSTRAINT_TYPES.get(constraint.__visit_name__),
@@ -130,15 +131,15 @@ class DropConstraintOp(MigrateOperation):
 
     @classmethod
     def drop_constraint(cls, operations: Any, constraint_name: str, table_name: str,
-                        type_: Optional[str] = None, *, schema: Optional[str] = None,
-                        if_exists: Optional[bool] = None) -> None:
+                        type_: str | None = None, *, schema: str | None = None,
+                        if_exists: bool | None = None) -> None:
         """Drop a constraint; ``type_`` is 'foreignkey', 'primary', 'unique' or 'check'."""
         return operations.invoke(cls(constraint_name, table_name, type_=type_, schema=schema,
                                      if_exists=if_exists))
 
     @classmethod
     def batch_drop_constraint(cls, operations: Any, constraint_name: str,
-                              type_: Optional[str] = None) -> None:
+                              type_: str | None = None) -> None:
         """Drop a constraint of the batch table."""
         return operations.invoke(cls(constraint_name, operations.impl.table_name, type_=type_,
                                      schema=operations.impl.schema))
@@ -150,8 +151,8 @@ class DropConstraintOp(MigrateOperation):
 class CreatePrimaryKeyOp(AddConstraintOp):
     constraint_type = "primarykey"
 
-    def __init__(self, constraint_name: Optional[str], table_name: str,
-                 columns: Sequence[str], *, schema: Optional[str] = None, **kw: Any) -> None:
+    def __init__(self, constraint_name: str | None, table_name: str,
+                 columns: Sequence[str], *, schema: str | None = None, **kw: Any) -> None:
         self.constraint_name = constraint_name
         self.table_name = table_name
         self.columns = columns
@@ -159,7 +160,7 @@ class CreatePrimaryKeyOp(AddConstraintOp):
         self.kw = kw
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "CreatePrimaryKeyOp":
+    def from_constraint(cls, constraint: Any) -> CreatePrimaryKeyOp:
         return cls(constraint.name, constraint.table.name, [c.name for c in constraint.columns],
                    schema=constraint.table.schema, **constraint.dialect_kwargs)
 
@@ -168,14 +169,14 @@ class CreatePrimaryKeyOp(AddConstraintOp):
             self.constraint_name, self.table_name, self.columns, schema=self.schema, **self.kw)
 
     @classmethod
-    def create_primary_key(cls, operations: Any, constraint_name: Optional[str],
+    def create_primary_key(cls, operations: Any, constraint_name: str | None,
                            table_name: str, columns: list[str], *,
-                           schema: Optional[str] = None) -> None:
+                           schema: str | None = None) -> None:
         """Add a PRIMARY KEY constraint."""
         return operations.invoke(cls(constraint_name, table_name, columns, schema=schema))
 
     @classmethod
-    def batch_create_primary_key(cls, operations: Any, constraint_name: Optional[str],
+    def batch_create_primary_key(cls, operations: Any, constraint_name: str | None,
                                  columns: list[str]) -> None:
         return operations.invoke(cls(constraint_name, operations.impl.table_name, columns,
                                      schema=operations.impl.schema))
@@ -187,8 +188,8 @@ class CreatePrimaryKeyOp(AddConstraintOp):
 class CreateUniqueConstraintOp(AddConstraintOp):
     constraint_type = "unique"
 
-    def __init__(self, constraint_name: Optional[str], table_name: str,
-                 columns: Sequence[str], *, schema: Optional[str] = None, **kw: Any) -> None:
+    def __init__(self, constraint_name: str | None, table_name: str,
+                 columns: Sequence[str], *, schema: str | None = None, **kw: Any) -> None:
         self.constraint_name = constraint_name
         self.table_name = table_name
         self.columns = columns
@@ -196,7 +197,7 @@ class CreateUniqueConstraintOp(AddConstraintOp):
         self.kw = kw
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "CreateUniqueConstraintOp":
+    def from_constraint(cls, constraint: Any) -> CreateUniqueConstraintOp:
         kw: dict = dict(constraint.dialect_kwargs)
         if constraint.deferrable:
             kw["deferrable"] = constraint.deferrable
@@ -210,9 +211,9 @@ class CreateUniqueConstraintOp(AddConstraintOp):
             self.constraint_name, self.table_name, self.columns, schema=self.schema, **self.kw)
 
     @classmethod
-    def create_unique_constraint(cls, operations: Any, constraint_name: Optional[str],
+    def create_unique_constraint(cls, operations: Any, constraint_name: str | None,
                                  table_name: str, columns: Sequence[str], *,
-                                 schema: Optional[str] = None, **kw: Any) -> Any:
+                                 schema: str | None = None, **kw: Any) -> Any:
         """Add a UNIQUE constraint (``deferrable``, ``initially`` and dialect kwargs)."""
         return operations.invoke(cls(constraint_name, table_name, columns, schema=schema, **kw))
 
@@ -229,7 +230,7 @@ class CreateUniqueConstraintOp(AddConstraintOp):
 class CreateForeignKeyOp(AddConstraintOp):
     constraint_type = "foreignkey"
 
-    def __init__(self, constraint_name: Optional[str], source_table: str, referent_table: str,
+    def __init__(self, constraint_name: str | None, source_table: str, referent_table: str,
                  local_cols: list[str], remote_cols: list[str], **kw: Any) -> None:
         self.constraint_name = constraint_name
         self.source_table = source_table
@@ -242,7 +243,7 @@ class CreateForeignKeyOp(AddConstraintOp):
         return ("add_fk", self.to_constraint())
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "CreateForeignKeyOp":
+    def from_constraint(cls, constraint: Any) -> CreateForeignKeyOp:
         kw: dict = {}
         for key in ("onupdate", "ondelete", "initially", "deferrable", "match"):
             value = getattr(constraint, key)
@@ -270,13 +271,13 @@ class CreateForeignKeyOp(AddConstraintOp):
             self.local_cols, self.remote_cols, **self.kw)
 
     @classmethod
-    def create_foreign_key(cls, operations: Any, constraint_name: Optional[str],
+    def create_foreign_key(cls, operations: Any, constraint_name: str | None,
                            source_table: str, referent_table: str, local_cols: list[str],
-                           remote_cols: list[str], *, onupdate: Optional[str] = None,
-                           ondelete: Optional[str] = None, deferrable: Optional[bool] = None,
-                           initially: Optional[str] = None, match: Optional[str] = None,
-                           source_schema: Optional[str] = None,
-                           referent_schema: Optional[str] = None, **dialect_kw: Any) -> None:
+                           remote_cols: list[str], *, onupdate: str | None = None,
+                           ondelete: str | None = None, deferrable: bool | None = None,
+                           initially: str | None = None, match: str | None = None,
+                           source_schema: str | None = None,
+                           referent_schema: str | None = None, **dialect_kw: Any) -> None:
         """Add a FOREIGN KEY constraint."""
         return operations.invoke(cls(
             constraint_name, source_table, referent_table, local_cols, remote_cols,
@@ -285,12 +286,12 @@ class CreateForeignKeyOp(AddConstraintOp):
             initially=initially, match=match, **dialect_kw))
 
     @classmethod
-    def batch_create_foreign_key(cls, operations: Any, constraint_name: Optional[str],
+    def batch_create_foreign_key(cls, operations: Any, constraint_name: str | None,
                                  referent_table: str, local_cols: list[str],
-                                 remote_cols: list[str], *, referent_schema: Optional[str] = None,
-                                 onupdate: Optional[str] = None, ondelete: Optional[str] = None,
-                                 deferrable: Optional[bool] = None, initially: Optional[str] = None,
-                                 match: Optional[str] = None, **dialect_kw: Any) -> None:
+                                 remote_cols: list[str], *, referent_schema: str | None = None,
+                                 onupdate: str | None = None, ondelete: str | None = None,
+                                 deferrable: bool | None = None, initially: str | None = None,
+                                 match: str | None = None, **dialect_kw: Any) -> None:
         return operations.invoke(cls(
             constraint_name, operations.impl.table_name, referent_table, local_cols, remote_cols,
             onupdate=onupdate, ondelete=ondelete, deferrable=deferrable,
@@ -306,8 +307,8 @@ class CreateForeignKeyOp(AddConstraintOp):
 class CreateCheckConstraintOp(AddConstraintOp):
     constraint_type = "check"
 
-    def __init__(self, constraint_name: Optional[str], table_name: str, condition: Any, *,
-                 schema: Optional[str] = None, **kw: Any) -> None:
+    def __init__(self, constraint_name: str | None, table_name: str, condition: Any, *,
+                 schema: str | None = None, **kw: Any) -> None:
         self.constraint_name = constraint_name
         self.table_name = table_name
         self.condition = condition
@@ -315,7 +316,7 @@ class CreateCheckConstraintOp(AddConstraintOp):
         self.kw = kw
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "CreateCheckConstraintOp":
+    def from_constraint(cls, constraint: Any) -> CreateCheckConstraintOp:
         return cls(constraint.name, constraint.table.name, constraint.sqltext,
                    schema=constraint.table.schema, **constraint.dialect_kwargs)
 
@@ -324,9 +325,9 @@ class CreateCheckConstraintOp(AddConstraintOp):
             self.constraint_name, self.table_name, self.condition, schema=self.schema, **self.kw)
 
     @classmethod
-    def create_check_constraint(cls, operations: Any, constraint_name: Optional[str],
+    def create_check_constraint(cls, operations: Any, constraint_name: str | None,
                                 table_name: str, condition: Any, *,
-                                schema: Optional[str] = None, **kw: Any) -> None:
+                                schema: str | None = None, **kw: Any) -> None:
         """Add a CHECK constraint; ``condition`` is a string or SQL expression."""
         return operations.invoke(cls(constraint_name, table_name, condition, schema=schema,
                                      **kw))
@@ -345,8 +346,8 @@ class CreateExcludeConstraintOp(AddConstraintOp):
 
     constraint_type = "exclude"
 
-    def __init__(self, constraint_name: Optional[str], table_name: str, elements: Sequence,
-                 where: Any = None, *, schema: Optional[str] = None, **kw: Any) -> None:
+    def __init__(self, constraint_name: str | None, table_name: str, elements: Sequence,
+                 where: Any = None, *, schema: str | None = None, **kw: Any) -> None:
         self.constraint_name = constraint_name
         self.table_name = table_name
         self.elements = list(elements)
@@ -355,7 +356,7 @@ class CreateExcludeConstraintOp(AddConstraintOp):
         self.kw = kw
 
     @classmethod
-    def from_constraint(cls, constraint: Any) -> "CreateExcludeConstraintOp":
+    def from_constraint(cls, constraint: Any) -> CreateExcludeConstraintOp:
         kw = {k: getattr(constraint, k) for k in ("using", "deferrable", "initially")
               if getattr(constraint, k, None)}
         return cls(constraint.name, constraint.table.name,
@@ -388,9 +389,9 @@ class CreateExcludeConstraintOp(AddConstraintOp):
 @Operations.register_operation("create_index")
 @BatchOperations.register_operation("create_index", "batch_create_index")
 class CreateIndexOp(MigrateOperation):
-    def __init__(self, index_name: Optional[str], table_name: str, columns: Sequence[Any], *,
-                 schema: Optional[str] = None, unique: bool = False,
-                 if_not_exists: Optional[bool] = None, _orig_index: Optional[sa.Index] = None,
+    def __init__(self, index_name: str | None, table_name: str, columns: Sequence[Any], *,
+                 schema: str | None = None, unique: bool = False,
+                 if_not_exists: bool | None = None, _orig_index: sa.Index | None = None,
                  **kw: Any) -> None:
         self.index_name = index_name
         self.table_name = table_name
@@ -412,7 +413,7 @@ class CreateIndexOp(MigrateOperation):
             return orig
         return self.to_index()
 
-    def reverse(self) -> "DropIndexOp":
+    def reverse(self) -> DropIndexOp:
         if self._orig_index is None and all(_is_dialect_kw(k) for k in self.kw):
             # what DropIndexOp.from_index(self.to_index()) gives, without building an
             # Index (and a Table and a MetaData) for it
@@ -428,7 +429,7 @@ class CreateIndexOp(MigrateOperation):
         return ("add_index", self._index())
 
     @classmethod
-    def from_index(cls, index: sa.Index) -> "CreateIndexOp":
+    def from_index(cls, index: sa.Index) -> CreateIndexOp:
         return cls(index.name, index.table.name, list(index.expressions),
                    schema=index.table.schema, unique=bool(index.unique), _orig_index=index,
                    **index.kwargs)
@@ -439,9 +440,9 @@ class CreateIndexOp(MigrateOperation):
             unique=self.unique, **self.kw)
 
     @classmethod
-    def create_index(cls, operations: Any, index_name: Optional[str], table_name: str,
-                     columns: Sequence[Any], *, schema: Optional[str] = None,
-                     unique: bool = False, if_not_exists: Optional[bool] = None,
+    def create_index(cls, operations: Any, index_name: str | None, table_name: str,
+                     columns: Sequence[Any], *, schema: str | None = None,
+                     unique: bool = False, if_not_exists: bool | None = None,
                      **kw: Any) -> None:
         """Create an index; ``columns`` are names or SQL expressions (``text()``)."""
         return operations.invoke(cls(index_name, table_name, columns, schema=schema,
@@ -457,9 +458,9 @@ class CreateIndexOp(MigrateOperation):
 @Operations.register_operation("drop_index")
 @BatchOperations.register_operation("drop_index", "batch_drop_index")
 class DropIndexOp(MigrateOperation):
-    def __init__(self, index_name: Any, table_name: Optional[str] = None, *,
-                 schema: Optional[str] = None, if_exists: Optional[bool] = None,
-                 _reverse: Optional[CreateIndexOp] = None, **kw: Any) -> None:
+    def __init__(self, index_name: Any, table_name: str | None = None, *,
+                 schema: str | None = None, if_exists: bool | None = None,
+                 _reverse: CreateIndexOp | None = None, **kw: Any) -> None:
         self.index_name = index_name
         self.table_name = table_name
         self.schema = schema
@@ -484,7 +485,7 @@ class DropIndexOp(MigrateOperation):
         return CreateIndexOp.from_index(self._reverse._index())
 
     @classmethod
-    def from_index(cls, index: sa.Index) -> "DropIndexOp":
+    def from_index(cls, index: sa.Index) -> DropIndexOp:
         return cls(index.name, table_name=index.table.name, schema=index.table.schema,
                    _reverse=CreateIndexOp.from_index(index), **index.kwargs)
 
@@ -496,8 +497,8 @@ class DropIndexOp(MigrateOperation):
             **self.kw)
 
     @classmethod
-    def drop_index(cls, operations: Any, index_name: str, table_name: Optional[str] = None, *,
-                   schema: Optional[str] = None, if_exists: Optional[bool] = None,
+    def drop_index(cls, operations: Any, index_name: str, table_name: str | None = None, *,
+                   schema: str | None = None, if_exists: bool | None = None,
                    **kw: Any) -> None:
         """Drop an index (MySQL needs ``table_name``)."""
         return operations.invoke(cls(index_name, table_name=table_name, schema=schema,
@@ -512,9 +513,9 @@ class DropIndexOp(MigrateOperation):
 @Operations.register_operation("create_table")
 class CreateTableOp(MigrateOperation):
     def __init__(self, table_name: str, columns: Sequence[Any], *,
-                 schema: Optional[str] = None, if_not_exists: Optional[bool] = None,
-                 _namespace_metadata: Optional[sa.MetaData] = None,
-                 _constraints_included: bool = False, _orig_table: Optional[sa.Table] = None,
+                 schema: str | None = None, if_not_exists: bool | None = None,
+                 _namespace_metadata: sa.MetaData | None = None,
+                 _constraints_included: bool = False, _orig_table: sa.Table | None = None,
                  **kw: Any) -> None:
         self._orig_table = _orig_table
         self.table_name = table_name
@@ -538,15 +539,15 @@ class CreateTableOp(MigrateOperation):
             return orig
         return self.to_table()
 
-    def reverse(self) -> "DropTableOp":
+    def reverse(self) -> DropTableOp:
         return DropTableOp.from_table(self._table(), _namespace_metadata=self._namespace_metadata)
 
     def to_diff_tuple(self) -> tuple:
         return ("add_table", self._table())
 
     @classmethod
-    def from_table(cls, table: sa.Table, *, _namespace_metadata: Optional[sa.MetaData] = None
-                   ) -> "CreateTableOp":
+    def from_table(cls, table: sa.Table, *, _namespace_metadata: sa.MetaData | None = None
+                   ) -> CreateTableOp:
         if _namespace_metadata is None:
             _namespace_metadata = table.metadata
         return cls(table.name, list(table.c) + list(table.constraints), schema=table.schema,
@@ -566,16 +567,16 @@ class CreateTableOp(MigrateOperation):
 
     @classmethod
     def create_table(cls, operations: Any, table_name: str, *columns: Any,
-                     if_not_exists: Optional[bool] = None, **kw: Any) -> sa.Table:
+                     if_not_exists: bool | None = None, **kw: Any) -> sa.Table:
         """Create a table from Column / Constraint / Index objects; returns the Table."""
         return operations.invoke(cls(table_name, columns, if_not_exists=if_not_exists, **kw))
 
 
 @Operations.register_operation("drop_table")
 class DropTableOp(MigrateOperation):
-    def __init__(self, table_name: str, *, schema: Optional[str] = None,
-                 if_exists: Optional[bool] = None, table_kw: Optional[dict] = None,
-                 _reverse: Optional[CreateTableOp] = None) -> None:
+    def __init__(self, table_name: str, *, schema: str | None = None,
+                 if_exists: bool | None = None, table_kw: dict | None = None,
+                 _reverse: CreateTableOp | None = None) -> None:
         self.table_name = table_name
         self.schema = schema
         self.if_exists = if_exists
@@ -600,8 +601,8 @@ class DropTableOp(MigrateOperation):
         return CreateTableOp.from_table(self._table())
 
     @classmethod
-    def from_table(cls, table: sa.Table, *, _namespace_metadata: Optional[sa.MetaData] = None
-                   ) -> "DropTableOp":
+    def from_table(cls, table: sa.Table, *, _namespace_metadata: sa.MetaData | None = None
+                   ) -> DropTableOp:
         return cls(table.name, schema=table.schema,
                    table_kw={"comment": table.comment, "info": dict(table.info),
                              "prefixes": list(table._prefixes), **table.kwargs},
@@ -621,8 +622,8 @@ class DropTableOp(MigrateOperation):
             **kw)
 
     @classmethod
-    def drop_table(cls, operations: Any, table_name: str, *, schema: Optional[str] = None,
-                   if_exists: Optional[bool] = None, **kw: Any) -> None:
+    def drop_table(cls, operations: Any, table_name: str, *, schema: str | None = None,
+                   if_exists: bool | None = None, **kw: Any) -> None:
         """Drop a table."""
         return operations.invoke(cls(table_name, schema=schema, if_exists=if_exists,
                                      table_kw=kw))
@@ -631,7 +632,7 @@ class DropTableOp(MigrateOperation):
 def _same_items(items: Sequence[Any], originals: Any) -> bool:
     """Whether ``items`` are exactly (by identity) ``originals``."""
     originals = list(originals)
-    return len(items) == len(originals) and all(a is b for a, b in zip(items, originals))
+    return len(items) == len(originals) and all(a is b for a, b in zip(items, originals, strict=False))
 
 
 def _is_dialect_kw(key: str) -> bool:
@@ -646,14 +647,14 @@ def _same_kw(kw: dict, orig_kw: Any) -> bool:
         return False
 
 
-def _same_index(orig: sa.Index, name: Any, table_name: Optional[str], schema: Optional[str],
+def _same_index(orig: sa.Index, name: Any, table_name: str | None, schema: str | None,
                 kw: dict) -> bool:
     table = orig.table
     return table is not None and name == orig.name and table_name == table.name \
         and schema == table.schema and _same_kw(kw, orig.kwargs)
 
 
-def _same_table(orig: sa.Table, name: str, schema: Optional[str], comment: Optional[str],
+def _same_table(orig: sa.Table, name: str, schema: str | None, comment: str | None,
                 info: dict, prefixes: Any, kw: dict) -> bool:
     return name == orig.name and schema == orig.schema and comment == orig.comment \
         and list(prefixes or []) == list(orig._prefixes) and _same_kw(info, orig.info) \
@@ -661,7 +662,7 @@ def _same_table(orig: sa.Table, name: str, schema: Optional[str], comment: Optio
 
 
 class AlterTableOp(MigrateOperation):
-    def __init__(self, table_name: str, *, schema: Optional[str] = None) -> None:
+    def __init__(self, table_name: str, *, schema: str | None = None) -> None:
         self.table_name = table_name
         self.schema = schema
 
@@ -669,16 +670,16 @@ class AlterTableOp(MigrateOperation):
 @Operations.register_operation("rename_table")
 class RenameTableOp(AlterTableOp):
     def __init__(self, old_table_name: str, new_table_name: str, *,
-                 schema: Optional[str] = None) -> None:
+                 schema: str | None = None) -> None:
         super().__init__(old_table_name, schema=schema)
         self.new_table_name = new_table_name
 
-    def reverse(self) -> "RenameTableOp":
+    def reverse(self) -> RenameTableOp:
         return RenameTableOp(self.new_table_name, self.table_name, schema=self.schema)
 
     @classmethod
     def rename_table(cls, operations: Any, old_table_name: str, new_table_name: str, *,
-                     schema: Optional[str] = None) -> None:
+                     schema: str | None = None) -> None:
         """Rename a table."""
         return operations.invoke(cls(old_table_name, new_table_name, schema=schema))
 
@@ -686,8 +687,8 @@ class RenameTableOp(AlterTableOp):
 @Operations.register_operation("create_table_comment")
 @BatchOperations.register_operation("create_table_comment", "batch_create_table_comment")
 class CreateTableCommentOp(AlterTableOp):
-    def __init__(self, table_name: str, comment: Optional[str], *,
-                 schema: Optional[str] = None, existing_comment: Optional[str] = None) -> None:
+    def __init__(self, table_name: str, comment: str | None, *,
+                 schema: str | None = None, existing_comment: str | None = None) -> None:
         super().__init__(table_name, schema=schema)
         self.comment = comment
         self.existing_comment = existing_comment
@@ -707,16 +708,16 @@ class CreateTableCommentOp(AlterTableOp):
         return ("add_table_comment", self.to_table(), self.existing_comment)
 
     @classmethod
-    def create_table_comment(cls, operations: Any, table_name: str, comment: Optional[str], *,
-                             existing_comment: Optional[str] = None,
-                             schema: Optional[str] = None) -> None:
+    def create_table_comment(cls, operations: Any, table_name: str, comment: str | None, *,
+                             existing_comment: str | None = None,
+                             schema: str | None = None) -> None:
         """Set the comment of a table."""
         return operations.invoke(cls(table_name, comment, existing_comment=existing_comment,
                                      schema=schema))
 
     @classmethod
-    def batch_create_table_comment(cls, operations: Any, comment: Optional[str], *,
-                                   existing_comment: Optional[str] = None) -> None:
+    def batch_create_table_comment(cls, operations: Any, comment: str | None, *,
+                                   existing_comment: str | None = None) -> None:
         return operations.invoke(cls(operations.impl.table_name, comment,
                                      existing_comment=existing_comment,
                                      schema=operations.impl.schema))
@@ -725,8 +726,8 @@ class CreateTableCommentOp(AlterTableOp):
 @Operations.register_operation("drop_table_comment")
 @BatchOperations.register_operation("drop_table_comment", "batch_drop_table_comment")
 class DropTableCommentOp(AlterTableOp):
-    def __init__(self, table_name: str, *, schema: Optional[str] = None,
-                 existing_comment: Optional[str] = None) -> None:
+    def __init__(self, table_name: str, *, schema: str | None = None,
+                 existing_comment: str | None = None) -> None:
         super().__init__(table_name, schema=schema)
         self.existing_comment = existing_comment
 
@@ -741,23 +742,31 @@ class DropTableCommentOp(AlterTableOp):
 
     @classmethod
     def drop_table_comment(cls, operations: Any, table_name: str, *,
-                           existing_comment: Optional[str] = None,
-                           schema: Optional[str] = None) -> None:
+                           existing_comment: str | None = None,
+                           schema: str | None = None) -> None:
         """Remove the comment of a table."""
         return operations.invoke(cls(table_name, existing_comment=existing_comment,
                                      schema=schema))
 
     @classmethod
     def batch_drop_table_comment(cls, operations: Any, *,
-                                 existing_comment: Optional[str] = None) -> None:
+                                 existing_comment: str | None = None) -> None:
         return operations.invoke(cls(operations.impl.table_name,
                                      existing_comment=existing_comment,
                                      schema=operations.impl.schema))
 
 
 from .column_ops import (  # noqa: E402  (the rest of the op classes)
-    AddColumnOp, AlterColumnOp, BulkInsertOp, DowngradeOps, DropColumnOp, ExecuteSQLOp,
-    MigrationScript, ModifyTableOps, OpContainer, UpgradeOps,
+    AddColumnOp,
+    AlterColumnOp,
+    BulkInsertOp,
+    DowngradeOps,
+    DropColumnOp,
+    ExecuteSQLOp,
+    MigrationScript,
+    ModifyTableOps,
+    OpContainer,
+    UpgradeOps,
 )
 
 __all__ = [

@@ -7,7 +7,8 @@ objects, so these helpers make minimal ones in a fresh MetaData (Alembic's
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
@@ -29,7 +30,7 @@ class SchemaObjects:
             kw["naming_convention"] = md.naming_convention
         return sa.MetaData(**kw)
 
-    def _table_with(self, md: sa.MetaData, name: str, schema: Optional[str],
+    def _table_with(self, md: sa.MetaData, name: str, schema: str | None,
                     cols: Sequence[str]) -> sa.Table:
         key = f"{schema}.{name}" if schema else name
         if key in md.tables:
@@ -41,8 +42,8 @@ class SchemaObjects:
                 t.append_column(sa.Column(c, NULLTYPE))
         return t
 
-    def primary_key_constraint(self, name: Optional[str], table_name: str,
-                               cols: Sequence[str], schema: Optional[str] = None,
+    def primary_key_constraint(self, name: str | None, table_name: str,
+                               cols: Sequence[str], schema: str | None = None,
                                **dialect_kw: Any) -> sa.PrimaryKeyConstraint:
         t = self._table_with(self.metadata(), table_name, schema, cols)
         pk = sa.PrimaryKeyConstraint(*[t.c[c] for c in cols], name=name, **dialect_kw)
@@ -50,11 +51,11 @@ class SchemaObjects:
         return pk
 
     def foreign_key_constraint(
-        self, name: Optional[str], source: str, referent: str, local_cols: Sequence[str],
-        remote_cols: Sequence[str], onupdate: Optional[str] = None,
-        ondelete: Optional[str] = None, deferrable: Optional[bool] = None,
-        source_schema: Optional[str] = None, referent_schema: Optional[str] = None,
-        initially: Optional[str] = None, match: Optional[str] = None, **dialect_kw: Any,
+        self, name: str | None, source: str, referent: str, local_cols: Sequence[str],
+        remote_cols: Sequence[str], onupdate: str | None = None,
+        ondelete: str | None = None, deferrable: bool | None = None,
+        source_schema: str | None = None, referent_schema: str | None = None,
+        initially: str | None = None, match: str | None = None, **dialect_kw: Any,
     ) -> sa.ForeignKeyConstraint:
         md = self.metadata()
         self._table_with(md, referent, referent_schema, remote_cols)
@@ -68,22 +69,22 @@ class SchemaObjects:
         t.append_constraint(fk)
         return fk
 
-    def unique_constraint(self, name: Optional[str], source: str, local_cols: Sequence[str],
-                          schema: Optional[str] = None, **kw: Any) -> sa.UniqueConstraint:
+    def unique_constraint(self, name: str | None, source: str, local_cols: Sequence[str],
+                          schema: str | None = None, **kw: Any) -> sa.UniqueConstraint:
         t = self._table_with(self.metadata(), source, schema, local_cols)
         uq = sa.UniqueConstraint(*[t.c[c] for c in local_cols], name=name, **kw)
         t.append_constraint(uq)
         return uq
 
-    def check_constraint(self, name: Optional[str], source: str, condition: Any,
-                         schema: Optional[str] = None, **kw: Any) -> sa.CheckConstraint:
+    def check_constraint(self, name: str | None, source: str, condition: Any,
+                         schema: str | None = None, **kw: Any) -> sa.CheckConstraint:
         t = sa.Table(source, self.metadata(), sa.Column("x", sa.Integer), schema=schema)
         ck = sa.CheckConstraint(condition, name=name, **kw)
         t.append_constraint(ck)
         return ck
 
-    def generic_constraint(self, name: Optional[str], table_name: str, type_: Optional[str],
-                           schema: Optional[str] = None, **kw: Any) -> Any:
+    def generic_constraint(self, name: str | None, table_name: str, type_: str | None,
+                           schema: str | None = None, **kw: Any) -> Any:
         t = sa.Table(table_name, self.metadata(), schema=schema)
         types = {
             "foreignkey": lambda name: sa.ForeignKeyConstraint([], [], name=name),
@@ -160,8 +161,8 @@ class SchemaObjects:
     def column(self, name: str, type_: Any, **kw: Any) -> sa.Column:
         return sa.Column(name, type_, **kw)
 
-    def index(self, name: Optional[str], tablename: Optional[str], columns: Sequence[Any],
-              schema: Optional[str] = None, **kw: Any) -> sa.Index:
+    def index(self, name: str | None, tablename: str | None, columns: Sequence[Any],
+              schema: str | None = None, **kw: Any) -> sa.Index:
         t = sa.Table(tablename or "no_table", self.metadata(), schema=schema)
         exprs = []
         for col in columns:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import CommandError
 
-_current: list["EnvironmentContext"] = []
+_current: list[EnvironmentContext] = []
 
 
-def current_environment() -> "EnvironmentContext":
+def current_environment() -> EnvironmentContext:
     if not _current:
         raise CommandError(
             "alembic_django.context is only usable while a command runs env.py "
@@ -28,7 +29,7 @@ class EnvironmentContext:
         self.script = script
         self.context_opts = kw
 
-    def __enter__(self) -> "EnvironmentContext":
+    def __enter__(self) -> EnvironmentContext:
         _current.append(self)
         return self
 

@@ -19,7 +19,8 @@ import contextlib
 import logging
 import sys
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
@@ -28,6 +29,7 @@ from ..errors import CommandError, MigrationError
 from ..util.logs import engine_logger
 from .lock import MigrationLock
 from .version_table import VersionTable
+
 
 def _log() -> logging.Logger:
     return engine_logger("runtime.migration")
@@ -70,7 +72,7 @@ class StampStep:
 
     @property
     def short_log(self) -> str:
-        return "stamp_revision %s -> %s" % (", ".join(self.from_revs), ", ".join(self.to_revs))
+        return "stamp_revision {} -> {}".format(", ".join(self.from_revs), ", ".join(self.to_revs))
 
     def __str__(self) -> str:
         return self.short_log
@@ -82,14 +84,14 @@ def step_short_log(step: Any) -> str:
     rev = step.revision
     down = ", ".join(rev._versioned_down_revisions)
     if step.is_upgrade:
-        return "upgrade %s -> %s" % (down, rev.revision)
-    return "downgrade %s -> %s" % (rev.revision, down)
+        return f"upgrade {down} -> {rev.revision}"
+    return f"downgrade {rev.revision} -> {down}"
 
 
 def step_log(step: Any) -> str:
     if isinstance(step, StampStep):
         return step.short_log
-    return "%s, %s" % (step_short_log(step), step.revision.doc)
+    return f"{step_short_log(step)}, {step.revision.doc}"
 
 
 class MigrationContext:
@@ -140,7 +142,7 @@ class MigrationContext:
     @classmethod
     def configure(cls, connection: Any = None, url: Any = None, dialect_name: str | None = None,
                   dialect: Any = None, environment_context: Any = None,
-                  dialect_opts: dict | None = None, opts: dict | None = None) -> "MigrationContext":
+                  dialect_opts: dict | None = None, opts: dict | None = None) -> MigrationContext:
         opts = dict(opts or {})
         dialect_opts = dict(dialect_opts or {})
         if connection is not None:
@@ -186,8 +188,8 @@ class MigrationContext:
             return None
         if len(heads) > 1:
             raise CommandError(
-                "Version table '%s' has more than one head present; please use "
-                "get_current_heads()" % self.version_table_name
+                f"Version table '{self.version_table_name}' has more than one head present; please use "
+                "get_current_heads()"
             )
         return heads[0]
 
@@ -427,7 +429,7 @@ class MigrationContext:
                     if not getattr(step, "quiet", False):
                         _log().info("Running %s", step_log(step))
                     if self.as_sql and not getattr(step, "quiet", False):
-                        self.impl.static_output("-- Running %s" % step_short_log(step))
+                        self.impl.static_output(f"-- Running {step_short_log(step)}")
                     if not isinstance(step, StampStep):
                         fn_name = "upgrade" if step.is_upgrade else "downgrade"
                         module = step.revision.module

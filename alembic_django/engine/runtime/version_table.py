@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import (Column, MetaData, PrimaryKeyConstraint, String, Table, delete, inspect,
-                        insert, literal_column, select, update)
+from sqlalchemy import (
+    Column,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    delete,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    update,
+)
 
 from ..errors import MigrationError
 
@@ -48,7 +59,7 @@ class VersionTable:
             if as_sql:
                 # Alembic inserts a literal_column; SQLAlchemy 2 then renders
                 # "RETURNING version_num" where the dialect supports it -- same text here
-                value = literal_column("'%s'" % value.replace("'", "''"))
+                value = literal_column("'{}'".format(value.replace("'", "''")))
             self._exec(impl, insert(self.table).values(version_num=value), as_sql)
             return
         if kind == "update":

@@ -12,7 +12,8 @@ import contextlib
 import os
 import re
 import warnings
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from ..errors import CommandError, RevisionCommandError
 from . import revision as _rev
@@ -42,7 +43,7 @@ def tuple_rev_as_scalar(rev: Sequence[str] | None) -> str | tuple | None:
 class Script(_rev.Revision):
     """One revision file."""
 
-    def __init__(self, directory: "ScriptDirectory", path: str, header: dict[str, Any],
+    def __init__(self, directory: ScriptDirectory, path: str, header: dict[str, Any],
                  module: Any = None) -> None:
         self.directory = directory
         self.path = path
@@ -85,7 +86,7 @@ class Script(_rev.Revision):
 
     @property
     def log_entry(self) -> str:
-        entry = "Rev: %s%s%s%s%s\n" % (
+        entry = "Rev: {}{}{}{}{}\n".format(
             self.revision,
             " (head)" if self.is_head else "",
             " (branchpoint)" if self.is_branch_point else "",
@@ -93,18 +94,18 @@ class Script(_rev.Revision):
             " (current)" if self._db_current_indicator else "",
         )
         if self.is_merge_point:
-            entry += "Merges: %s\n" % self._format_down_revision()
+            entry += f"Merges: {self._format_down_revision()}\n"
         else:
-            entry += "Parent: %s\n" % self._format_down_revision()
+            entry += f"Parent: {self._format_down_revision()}\n"
         deps = _rev_tuple(self.dependencies)
         if deps:
-            entry += "Also depends on: %s\n" % format_as_comma(deps)
+            entry += f"Also depends on: {format_as_comma(deps)}\n"
         if self.is_branch_point:
-            entry += "Branches into: %s\n" % format_as_comma(sorted(self.nextrev))
+            entry += f"Branches into: {format_as_comma(sorted(self.nextrev))}\n"
         if self.branch_labels:
-            entry += "Branch names: %s\n" % format_as_comma(sorted(self.branch_labels))
-        entry += "Path: %s\n" % self.path
-        entry += "\n%s\n" % "\n".join("    %s" % line for line in self.longdoc.splitlines())
+            entry += f"Branch names: {format_as_comma(sorted(self.branch_labels))}\n"
+        entry += f"Path: {self.path}\n"
+        entry += "\n{}\n".format("\n".join(f"    {line}" for line in self.longdoc.splitlines()))
         return entry
 
     def cmd_format(self, verbose: bool, include_branches: bool = False, include_doc: bool = False,
@@ -116,25 +117,25 @@ class Script(_rev.Revision):
         if include_parents:
             deps = _rev_tuple(self.dependencies)
             if deps:
-                text = "%s (%s) -> %s" % (self._format_down_revision(), format_as_comma(deps), text)
+                text = f"{self._format_down_revision()} ({format_as_comma(deps)}) -> {text}"
             else:
-                text = "%s -> %s" % (self._format_down_revision(), text)
+                text = f"{self._format_down_revision()} -> {text}"
         if include_branches and self.branch_labels:
-            text += " (%s)" % format_as_comma(sorted(self.branch_labels))
+            text += f" ({format_as_comma(sorted(self.branch_labels))})"
         if head_indicators or tree_indicators:
             real_head = self._is_real_head
-            text += "%s%s%s" % (
+            text += "{}{}{}".format(
                 " (head)" if real_head else "",
                 " (effective head)" if self.is_head and not real_head else "",
                 " (current)" if self._db_current_indicator else "",
             )
         if tree_indicators:
-            text += "%s%s" % (
+            text += "{}{}".format(
                 " (branchpoint)" if self.is_branch_point else "",
                 " (mergepoint)" if self.is_merge_point else "",
             )
         if include_doc:
-            text += ", %s" % self.doc
+            text += f", {self.doc}"
         return text
 
     def __repr__(self) -> str:
@@ -212,7 +213,7 @@ class ScriptDirectory:
         return os.path.abspath(os.path.join(self.dir, "env.py"))
 
     @classmethod
-    def from_config(cls, config: Any) -> "ScriptDirectory":
+    def from_config(cls, config: Any) -> ScriptDirectory:
         from .location import script_directory_options
 
         paths = config.get_alembic_list_option("prepend_sys_path")

@@ -46,7 +46,7 @@ def slugify(message: str | None, length: int) -> str:
     return slug
 
 
-def rev_path(directory: "ScriptDirectory", dest_dir: str, rev_id: str, message: str | None,
+def rev_path(directory: ScriptDirectory, dest_dir: str, rev_id: str, message: str | None,
              when: datetime.datetime) -> str:
     slug = slugify(message, directory.truncate_slug_length)
     tokens = {
@@ -82,7 +82,7 @@ def render_template(template_path: str, output_path: str, encoding: str, **kw: A
         raise CommandError(f"File {output_path} already exists; not overwriting it") from None
 
 
-def generate_revision(directory: "ScriptDirectory", revid: str, message: str | None,
+def generate_revision(directory: ScriptDirectory, revid: str, message: str | None,
                       head: Any = None, splice: bool = False, branch_labels: Any = None,
                       version_path: str | None = None, depends_on: Any = None,
                       **kw: Any) -> Script:

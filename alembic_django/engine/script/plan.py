@@ -106,7 +106,7 @@ class Step:
 
     def short_log(self) -> str:
         """``upgrade A, B -> C`` as in Alembic's progress lines (without the doc)."""
-        return "%s %s -> %s" % ("upgrade" if self.is_upgrade else "downgrade",
+        return "{} {} -> {}".format("upgrade" if self.is_upgrade else "downgrade",
                                 ", ".join(self.from_revisions_no_deps),
                                 ", ".join(self.to_revisions_no_deps))
 

@@ -17,7 +17,23 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from .revision_errors import (  # noqa: F401 - re-exported: the graph's public errors
+    MULTIPLE_HEADS_ADVICE,
+    CycleDetected,
+    DependencyCycleDetected,
+    DependencyLoopDetected,
+    DuplicateBranchLabel,
+    InvalidDestination,
+    LoopDetected,
+    MultipleHeads,
+    NotAHead,
+    RangeNotAncestorError,
+    ResolutionError,
+    RevisionError,
+    to_tuple,
+)
 from .revision_iterate import IterateMixin
+from .revision_labels import LabelsMixin
 from .revision_node import (  # noqa: F401 - re-exported
     Revision,
     RevisionIdentifier,
@@ -26,22 +42,6 @@ from .revision_node import (  # noqa: F401 - re-exported
     _relative_destination,
     _revision_illegal_chars,
     is_revision,
-)
-from .revision_labels import LabelsMixin
-from .revision_errors import (  # noqa: F401 - re-exported: the graph's public errors
-    CycleDetected,
-    DependencyCycleDetected,
-    DependencyLoopDetected,
-    DuplicateBranchLabel,
-    InvalidDestination,
-    LoopDetected,
-    MULTIPLE_HEADS_ADVICE,
-    MultipleHeads,
-    NotAHead,
-    RangeNotAncestorError,
-    ResolutionError,
-    RevisionError,
-    to_tuple,
 )
 
 # --------------------------------------------------------------------------- RevisionMap
@@ -100,10 +100,10 @@ class RevisionMap(LabelsMixin, IterateMixin):
         self._ensure()
         revs = dict(self._revs)
         if not _replace and revision.revision in revs:
-            warnings.warn("Revision %s is present more than once" % revision.revision,
+            warnings.warn(f"Revision {revision.revision} is present more than once",
                           stacklevel=2)
         elif _replace and revision.revision not in revs:
-            raise RevisionError("revision %s not in map" % revision.revision)
+            raise RevisionError(f"revision {revision.revision} not in map")
         revs[revision.revision] = revision
         items = list(revs.values())
         self._generator = lambda: items
@@ -115,7 +115,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
             if "_orig_branch_labels" not in rev.__dict__:  # a subclass skipped __init__
                 rev._orig_branch_labels = to_tuple(rev.branch_labels)
             if rev.revision in revs:
-                warnings.warn("Revision %s is present more than once" % rev.revision,
+                warnings.warn(f"Revision {rev.revision} is present more than once",
                               stacklevel=3)
                 del revs[rev.revision]
             revs[rev.revision] = rev
@@ -138,8 +138,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 if down in revs:
                     children.setdefault(down, []).append(rid)
                 else:
-                    warnings.warn("Revision %s referenced from %s is not present"
-                                  % (down, rid), stacklevel=3)
+                    warnings.warn(f"Revision {down} referenced from {rid} is not present", stacklevel=3)
             rev._resolved_dependencies = ()
             rev._all_down_revisions = versioned
             if rev.dependencies:
@@ -147,8 +146,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 for dep in to_tuple(rev.dependencies):
                     target = full.get(dep)
                     if target is None:
-                        warnings.warn("Revision %s referenced from %s is not present"
-                                      % (dep, rid), stacklevel=3)
+                        warnings.warn(f"Revision {dep} referenced from {rid} is not present", stacklevel=3)
                     else:
                         resolved.append(target.revision)
                 if resolved:
@@ -284,8 +282,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
                                lambda r: self._revs[r]._all_down_revisions)
             overlaps = sorted(mine & ids - {target.revision}, key=self._order.get)
             if overlaps:
-                raise RevisionError("Requested revision %s overlaps with other requested "
-                                    "revisions %s" % (target.revision, ", ".join(overlaps)))
+                raise RevisionError("Requested revision {} overlaps with other requested "
+                                    "revisions {}".format(target.revision, ", ".join(overlaps)))
 
     def _normalized_down_revisions(self, rev: Revision) -> tuple[str, ...]:
         """Parents plus the dependencies no versioned ancestor already depends on."""
@@ -349,7 +347,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
         if branch_label:
             current = self.filter_for_lineage(current, branch_label)
         if len(current) > 1:
-            raise MultipleHeads(current, "%s@head" % branch_label if branch_label else "head")
+            raise MultipleHeads(current, f"{branch_label}@head" if branch_label else "head")
         return current[0] if current else None
 
     def _get_base_revisions(self, identifier: str) -> tuple[str, ...]:
@@ -389,7 +387,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
         try:
             return self._revision_for_ident(branch_label)
         except ResolutionError as err:
-            raise ResolutionError("No such branch: '%s'" % branch_label, branch_label) from err
+            raise ResolutionError(f"No such branch: '{branch_label}'", branch_label) from err
 
     def _prefix_matches(self, prefix: str) -> list[str]:
         if self._sorted_keys is None:
@@ -412,27 +410,25 @@ class RevisionMap(LabelsMixin, IterateMixin):
             revision = map_[resolved_id]
         else:
             if not isinstance(resolved_id, str):
-                raise RevisionError("revision identifier %r is not a string; ensure database "
-                                    "driver settings are correct" % (resolved_id,))
+                raise RevisionError(f"revision identifier {resolved_id!r} is not a string; ensure database "
+                                    "driver settings are correct")
             revs: Sequence[str] = self._prefix_matches(resolved_id)
             if branch_rev is not None:
                 revs = self.filter_for_lineage(revs, check_branch)
             if not revs:
                 raise ResolutionError(
-                    "No such revision or branch '%s'%s" % (
+                    "No such revision or branch '{}'{}".format(
                         resolved_id,
                         "; please ensure at least four characters are present for "
                         "partial revision identifier matches" if len(resolved_id) < 4 else ""),
                     resolved_id)
             if len(revs) > 1:
                 raise ResolutionError(
-                    "Multiple revisions start with '%s': %s..."
-                    % (resolved_id, ", ".join("'%s'" % r for r in revs[0:3])), resolved_id)
+                    "Multiple revisions start with '{}': {}...".format(resolved_id, ", ".join(f"'{r}'" for r in revs[0:3])), resolved_id)
             revision = map_[revs[0]]
         if check_branch and revision is not None and branch_rev is not None:
             if not self._shares_lineage(revision, [branch_rev]):
-                raise ResolutionError("Revision %s is not a member of branch '%s'"
-                                      % (revision.revision, check_branch), resolved_id)
+                raise ResolutionError(f"Revision {revision.revision} is not a member of branch '{check_branch}'", resolved_id)
         return revision
 
     def _lineage(self, against: Iterable[Revision], include_dependencies: bool) -> set[str]:
@@ -477,8 +473,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
             branch_label, id_ = id_.split("@", 1)
         elif id_ is not None and ((isinstance(id_, tuple) and id_ and not isinstance(id_[0], str))
                                   or not isinstance(id_, (str, tuple))):
-            raise RevisionError("revision identifier %r is not a string; ensure database "
-                                "driver settings are correct" % (id_,))
+            raise RevisionError(f"revision identifier {id_!r} is not a string; ensure database "
+                                "driver settings are correct")
         self._ensure()
         if id_ == "heads":
             if branch_label:
@@ -572,7 +568,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                     symbol = current[0]
                     branch_label = symbol
             start = (self.get_revision(symbol) if branch_label is None
-                     else self.get_revision("%s@%s" % (branch_label, symbol)))
+                     else self.get_revision(f"{branch_label}@{symbol}"))
             rev = self._walk(start, rel_int, no_overwalk=assert_relative_length)
             if rev is None:
                 if relative_revision:
@@ -620,7 +616,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
         if symbol is None:
             raise self._relative_error(relative_str)
         start = (self.get_revision(symbol) if branch_label is None
-                 else self.get_revision("%s@%s" % (branch_label, symbol)))
+                 else self.get_revision(f"{branch_label}@{symbol}"))
         rev = self._walk(start, relative, no_overwalk=assert_relative_length)
         if rev is None:
             raise RevisionError("Relative revision %s didn't produce %d migrations"

@@ -31,8 +31,8 @@ class RangeNotAncestorError(RevisionError):
         self.upper = upper
         if message is None:
             message = (
-                "Requested range %s:%s does not refer to ancestor/descendant "
-                "revisions along the same branch" % (_fmt(lower), _fmt(upper))
+                f"Requested range {_fmt(lower)}:{_fmt(upper)} does not refer to ancestor/descendant "
+                "revisions along the same branch"
             )
         super().__init__(message)
 
@@ -46,8 +46,7 @@ class InvalidDestination(RangeNotAncestorError):
         self.direction = direction
         super().__init__(
             lower, upper,
-            "Destination %s is not a valid %s target from current head(s)"
-            % (_fmt(destination), direction),
+            f"Destination {_fmt(destination)} is not a valid {direction} target from current head(s)",
         )
 
 
@@ -78,7 +77,7 @@ class CycleDetected(RevisionError):
     def __init__(self, revisions: Sequence[str]) -> None:
         self.revisions = list(revisions)
         super().__init__(
-            "%s is detected in revisions (%s)" % (self.kind, ", ".join(self.revisions)))
+            "{} is detected in revisions ({})".format(self.kind, ", ".join(self.revisions)))
 
 
 class DependencyCycleDetected(CycleDetected):
@@ -112,7 +111,7 @@ class DuplicateBranchLabel(RevisionError):
     def __init__(self, label: str, rev: str, other: str) -> None:
         self.label, self.rev, self.other = label, rev, other
         super().__init__(
-            "Branch name '%s' in revision %s already used by revision %s" % (label, rev, other)
+            f"Branch name '{label}' in revision {rev} already used by revision {other}"
         )
 
 
@@ -122,8 +121,8 @@ class NotAHead(RevisionError):
     def __init__(self, revision: str) -> None:
         self.revision = revision
         super().__init__(
-            "Revision %s is not a head revision; please specify --splice to "
-            "create a new branch from this revision" % revision
+            f"Revision {revision} is not a head revision; please specify --splice to "
+            "create a new branch from this revision"
         )
 
 

@@ -3,7 +3,6 @@ linear passes giving every revision the labels Alembic's per-label walks give it
 
 from __future__ import annotations
 
-
 from .revision_node import Revision
 
 

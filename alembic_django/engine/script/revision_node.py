@@ -58,17 +58,16 @@ class Revision:
         illegal = [c for c in _revision_illegal_chars if c in revision]
         if illegal:
             raise RevisionError(
-                "Character(s) '%s' not allowed in revision identifier '%s'"
-                % (", ".join(sorted(illegal)), revision)
+                "Character(s) '{}' not allowed in revision identifier '{}'".format(", ".join(sorted(illegal)), revision)
             )
 
     def __repr__(self) -> str:
         args = [repr(self.revision), repr(self.down_revision)]
         if self.dependencies:
-            args.append("dependencies=%r" % (self.dependencies,))
+            args.append(f"dependencies={self.dependencies!r}")
         if self.branch_labels:
-            args.append("branch_labels=%r" % (sorted(self.branch_labels),))
-        return "%s(%s)" % (type(self).__name__, ", ".join(args))
+            args.append(f"branch_labels={sorted(self.branch_labels)!r}")
+        return "{}({})".format(type(self).__name__, ", ".join(args))
 
 
     @property
@@ -102,5 +101,5 @@ class Revision:
 
 def is_revision(rev: Any) -> Revision:
     if not isinstance(rev, Revision):
-        raise RevisionError("revision expected, got %r" % (rev,))
+        raise RevisionError(f"revision expected, got {rev!r}")
     return rev

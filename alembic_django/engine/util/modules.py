@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import types
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..errors import CommandError
 

@@ -5,17 +5,17 @@ Revises: 1975ea83b712
 Create Date: 2026-11-24 10:00:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic_django import op
 import sqlalchemy as sa
 
+from alembic_django import op
 
 # revision identifiers, used by Alembic.
 revision: str = '27c6a30d7c24'
-down_revision: Union[str, Sequence[str], None] = '1975ea83b712'
-branch_labels: Union[str, Sequence[str], None] = ('suppliers',)
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '1975ea83b712'
+branch_labels: str | Sequence[str] | None = ('suppliers',)
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -5,17 +5,17 @@ Revises: ae1027a6acf, 27c6a30d7c24
 Create Date: 2026-11-24 10:00:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic_django import op
 import sqlalchemy as sa
 
+from alembic_django import op
 
 # revision identifiers, used by Alembic.
 revision: str = '53fffde5ad5'
-down_revision: Union[str, Sequence[str], None] = ('ae1027a6acf', '27c6a30d7c24')
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = ('ae1027a6acf', '27c6a30d7c24')
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

@@ -5,17 +5,17 @@ Revises:
 Create Date: 2026-11-24 10:00:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic_django import op
 import sqlalchemy as sa
 
+from alembic_django import op
 
 # revision identifiers, used by Alembic.
 revision: str = '3cac04ae8714'
-down_revision: Union[str, Sequence[str], None] = None
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

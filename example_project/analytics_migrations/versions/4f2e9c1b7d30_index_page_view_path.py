@@ -5,17 +5,17 @@ Revises: 3cac04ae8714
 Create Date: 2026-11-24 10:00:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
 
-from alembic_django import op
 import sqlalchemy as sa  # noqa: F401  (as the template writes it)
 
+from alembic_django import op
 
 # revision identifiers, used by Alembic.
 revision: str = '4f2e9c1b7d30'
-down_revision: Union[str, Sequence[str], None] = '3cac04ae8714'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = '3cac04ae8714'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
