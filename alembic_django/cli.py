@@ -15,17 +15,94 @@ from typing import Any, TextIO
 from . import __version__
 
 
-def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    from .engine import registry
+class CommandLine:
+    """The command line as an object (Alembic's ``alembic.config.CommandLine``).
 
-    parser = argparse.ArgumentParser(
-        prog=prog or "alembic-django",
-        description="Alembic-compatible database migrations (alembic-django).",
-    )
-    parser.add_argument("--version", action="version", version=f"alembic-django {__version__}")
-    registry.add_global_arguments(parser)
-    registry.add_subcommands(parser)
-    return parser
+    ``parser`` is the ``argparse`` parser; :meth:`register_command` adds a verb
+    ``fn(config, ...)`` (its signature and docstring become arguments and help);
+    :meth:`main` parses ``argv``, builds the :class:`Config` and runs the command.
+    A ``CommandError`` ends the process as Alembic's does (``FAILED: ...``, exit
+    255) unless ``--raiseerr`` was given; :func:`main` below returns the exit code
+    instead, for this package's console script.
+    """
+
+    def __init__(self, prog: str | None = None) -> None:
+        from .engine import registry
+
+        self.prog = prog
+        self.parser = argparse.ArgumentParser(
+            prog=prog or "alembic-django",
+            description="Alembic-compatible database migrations (alembic-django).",
+        )
+        self.parser.add_argument(
+            "--version", action="version",
+            version=f"%(prog)s {__version__} (alembic {_alembic_version()})")
+        registry.add_global_arguments(self.parser)
+        self.commands = registry.commands()
+        self.subparsers = registry.add_subcommands(self.parser)
+
+    def register_command(self, fn: Any) -> None:
+        """Add ``fn(config, ...)`` as the subcommand ``fn.__name__``."""
+        from .engine import registry
+
+        cmd = registry.make_command(fn)
+        self.commands[cmd.name] = cmd
+        registry.add_subparser(self.subparsers, cmd)
+
+    def run_cmd(self, config: Any, options: argparse.Namespace) -> None:
+        """Run the command ``options`` names with ``config``."""
+        from .engine.errors import CommandError
+        from .engine.util.messaging import err
+
+        try:
+            self.commands[options.cmd].run(config, options)
+        except CommandError as exc:
+            if getattr(options, "raiseerr", False):
+                raise
+            err(_one_line(exc), quiet=bool(getattr(options, "quiet", False)))
+
+    def _inis_from_config(self, options: argparse.Namespace) -> tuple[str, str]:
+        """``(pyproject.toml, ini)`` from ``-c`` options and ``$ALEMBIC_CONFIG``."""
+        from .engine.errors import CommandError
+
+        env = os.environ.get("ALEMBIC_CONFIG")
+        if env and os.path.basename(env) == "pyproject.toml":
+            default_toml, default_ini = env, "alembic.ini"
+        else:
+            default_toml, default_ini = "pyproject.toml", env or "alembic.ini"
+        toml = ini = None
+        for name in options.config or ():
+            if os.path.basename(name) == "pyproject.toml":
+                if toml is not None:
+                    raise CommandError("pyproject.toml indicated more than once")
+                toml = name
+            else:
+                if ini is not None:
+                    raise CommandError("only one ini file may be indicated")
+                ini = name
+        return toml or default_toml, ini or default_ini
+
+    def main(self, argv: Sequence[str] | None = None) -> None:
+        """Parse ``argv`` and run the command it names."""
+        from .engine.config import Config
+
+        options = self.parser.parse_args(argv)
+        if not getattr(options, "cmd", None):
+            self.parser.error("too few arguments")
+        toml, ini = self._inis_from_config(options)
+        config = Config(file_=ini, toml_file=toml, ini_section=options.name or "alembic",
+                        cmd_opts=options)
+        self.run_cmd(config, options)
+
+
+def _alembic_version() -> str:
+    from .namespace import ALEMBIC_VERSION
+
+    return ALEMBIC_VERSION
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    return CommandLine(prog).parser
 
 
 def _config_files(values: list[str] | None, must_exist: bool = True

@@ -156,6 +156,7 @@ def test_custom_comparator_and_renderer(sqlite_conn):
             return ("touch_table", self.table_name)
 
     seen = []
+    saved = registry.branch()
 
     @comparators.dispatch_for("table")
     def touch(autogen_context, modify_ops, schema, tname, conn_table, metadata_table):
@@ -177,7 +178,7 @@ def test_custom_comparator_and_renderer(sqlite_conn):
         assert "op.execute('-- touch parent')" in up and "-- touch parent" in down
         assert ("keep", True, True) in seen
     finally:
-        registry._fns["table"].remove(touch)
+        registry._registry = saved._registry
 
 
 def test_render_individual_ops_like_alembic():

@@ -70,7 +70,8 @@ def test_impl_registry_and_transactional_ddl(name, cls_name, transactional):
 def test_mariadb_dialect_uses_mysql_impl():
     dialect = sa.create_engine("mariadb+pymysql://u@h/db").dialect
     assert dialect.name == "mariadb"
-    assert DefaultImpl.get_by_dialect(dialect).__name__ == "MySQLImpl"
+    impl_cls = DefaultImpl.get_by_dialect(dialect)
+    assert impl_cls.__name__ == "MariaDBImpl" and impl_cls.__mro__[1].__name__ == "MySQLImpl"
 
 
 def test_offline_begin_commit_static_output():

@@ -90,6 +90,40 @@ class Command:
 _REGISTRY: dict[str, Command] = {}
 
 
+def make_command(func: Callable[..., Any], *, name: str | None = None,
+                 options: dict[str, Opt] | None = None, needs_config: bool = True) -> Command:
+    """A :class:`Command` for ``func`` (not registered): parameters without a default
+    become positionals, known ones options."""
+    doc = inspect.getdoc(func) or ""
+    summary = " ".join(doc.split("\n\n", 1)[0].split())
+    description = doc.split(":param", 1)[0].strip()
+    param_help = {m.group(1): " ".join(m.group(2).split()) for m in _PARAM_DOC.finditer(doc)}
+    positionals: list[tuple[str, bool]] = []
+    opts: dict[str, Opt] = {}
+    params = list(inspect.signature(func).parameters.values())[1:]
+    for p in params:
+        if p.kind is inspect.Parameter.VAR_KEYWORD:
+            continue
+        if p.default is inspect.Parameter.empty:
+            variadic = "list" in str(p.annotation)
+            positionals.append((p.name, variadic))
+        elif options and p.name in options:
+            opts[p.name] = options[p.name]
+        elif p.name in OPTIONS:
+            opts[p.name] = OPTIONS[p.name]
+        # parameters absent from both tables are API-only keywords
+    return Command(
+        name=name or func.__name__,
+        fn=func,
+        help=summary,
+        description=description,
+        positionals=positionals,
+        options=opts,
+        param_help=param_help,
+        needs_config=needs_config,
+    )
+
+
 def command(
     fn: Callable[..., Any] | None = None,
     *,
@@ -100,34 +134,7 @@ def command(
     """Register ``fn`` as a command (usable bare or with keyword arguments)."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
-        doc = inspect.getdoc(func) or ""
-        summary = doc.split("\n\n", 1)[0].strip()
-        description = doc.split(":param", 1)[0].strip()
-        param_help = {m.group(1): " ".join(m.group(2).split()) for m in _PARAM_DOC.finditer(doc)}
-        positionals: list[tuple[str, bool]] = []
-        opts: dict[str, Opt] = {}
-        params = list(inspect.signature(func).parameters.values())[1:]
-        for p in params:
-            if p.kind is inspect.Parameter.VAR_KEYWORD:
-                continue
-            if p.default is inspect.Parameter.empty:
-                variadic = "list" in str(p.annotation)
-                positionals.append((p.name, variadic))
-            elif options and p.name in options:
-                opts[p.name] = options[p.name]
-            elif p.name in OPTIONS:
-                opts[p.name] = OPTIONS[p.name]
-            # parameters absent from both tables are API-only keywords
-        cmd = Command(
-            name=name or func.__name__,
-            fn=func,
-            help=summary,
-            description=description,
-            positionals=positionals,
-            options=opts,
-            param_help=param_help,
-            needs_config=needs_config,
-        )
+        cmd = make_command(func, name=name, options=options, needs_config=needs_config)
         _REGISTRY[cmd.name] = cmd
         return func
 
@@ -168,12 +175,19 @@ def add_global_arguments(parser: argparse.ArgumentParser, *, django: bool = Fals
     )
 
 
-def add_subcommands(parser: argparse.ArgumentParser, **subparser_kwargs: Any) -> None:
-    """Add one subparser per registered command to ``parser``."""
+def add_subcommands(parser: argparse.ArgumentParser, **subparser_kwargs: Any) -> Any:
+    """Add one subparser per registered command to ``parser``; returns the subparsers."""
     sub = parser.add_subparsers(dest="cmd", metavar="<command>", **subparser_kwargs)
     for cmd in commands().values():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
-        cmd.add_arguments(p)
+        add_subparser(sub, cmd)
+    return sub
+
+
+def add_subparser(subparsers: Any, cmd: Command) -> argparse.ArgumentParser:
+    """Add the subparser of ``cmd`` to ``subparsers``."""
+    p = subparsers.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+    cmd.add_arguments(p)
+    return p
 
 
 def add_arguments(parser: argparse.ArgumentParser, cmd: Command) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from ..operations import ops
 from . import compare, render
 from .context import AutogenContext
+from .revision_context import RevisionContext  # noqa: F401  (Alembic's api name)
 
 
 def compare_metadata(context: Any, metadata: Any) -> list[Any]:
@@ -80,7 +81,7 @@ def render_python_code(up_or_down_op: Any, sqlalchemy_module_prefix: str = "sa."
         migration_context = SimpleNamespace(bind=None, dialect=DefaultDialect(), opts={})
     actx = AutogenContext(migration_context, opts=opts, autogenerate=False)
     actx.imports = set(imports)
-    return render.indent(render.render_cmd_body(up_or_down_op, actx))
+    return render.indent(render._render_cmd_body(up_or_down_op, actx))
 
 
 def render_migration_script(actx: AutogenContext, script: Any) -> dict[str, Any]:
@@ -91,10 +92,10 @@ def render_migration_script(actx: AutogenContext, script: Any) -> dict[str, Any]
     out: dict[str, Any] = {}
     for up in script.upgrade_ops_list:
         out[getattr(up, "upgrade_token", "upgrades")] = render.indent(
-            render.render_cmd_body(up, actx))
+            render._render_cmd_body(up, actx))
     for down in script.downgrade_ops_list:
         out[getattr(down, "downgrade_token", "downgrades")] = render.indent(
-            render.render_cmd_body(down, actx))
+            render._render_cmd_body(down, actx))
     out["imports"] = "\n".join(sorted(imports))
     return out
 
@@ -158,6 +159,14 @@ def generate_script_ops(context: Any, metadata: Any = None, revision: Any = (),
     imports = set(actx.imports)
     script.imports = imports
     return "\n\n".join(ups), "\n\n".join(downs), imports, script
+
+
+def _render_migration_diffs(context: Any, template_args: dict[str, Any]) -> None:
+    """Compare ``context``'s ``target_metadata`` with its database and put the rendered
+    ``upgrades`` / ``downgrades`` / ``imports`` into ``template_args``."""
+    script = produce_migrations(context, None)
+    actx = AutogenContext(context, autogenerate=False)
+    template_args.update(render_migration_script(actx, script))
 
 
 def check(context: Any, metadata: Any = None) -> list[Any]:

@@ -15,7 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..errors import CommandError
 from ..operations import ops
+from ..util.langhelpers import PriorityDispatcher
 from . import compare_constraints as cc
 from . import compare_types as ct
 from .context import AutogenContext
@@ -26,42 +28,42 @@ log = logging.getLogger("alembic_django.autogenerate.compare")
 _SYSTEM_SCHEMAS = {"information_schema", "performance_schema", "mysql", "sys"}
 
 
-class Comparators:
-    """Alembic's ``comparators`` dispatcher for custom comparisons::
+#: third-party comparators (``@comparators.dispatch_for("table")``): empty in the
+#: engine itself; each AutogenContext branches it and adds the selected plugins
+#: (the built-in comparisons are the plugins of :mod:`.builtin_plugins`)
+comparators = PriorityDispatcher()
 
-        @comparators.dispatch_for("schema")   # fn(autogen_context, upgrade_ops, schemas)
-        @comparators.dispatch_for("table")    # fn(autogen_context, modify_table_ops,
-                                              #    schema, tname, conn_table, metadata_table)
-        @comparators.dispatch_for("column")   # fn(autogen_context, alter_column_op, schema,
-                                              #    tname, cname, conn_col, metadata_col)
 
-    They run after the built-in comparisons of the same level.
+def _produce_net_changes(autogen_context: AutogenContext, upgrade_ops: Any) -> None:
+    """Run the comparators of the ``"autogenerate"`` target into ``upgrade_ops``."""
+    autogen_context.comparators.dispatch(
+        "autogenerate", qualifier=autogen_context.dialect.name)(autogen_context, upgrade_ops)
+
+
+produce_net_changes = _produce_net_changes
+
+
+def builtin(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a comparator as one of the engine's own (they read the bulk reflection)."""
+    fn._alembic_django_builtin = True  # type: ignore[attr-defined]
+    return fn
+
+
+@builtin
+def _autogen_for_schemas(actx: AutogenContext, upgrade_ops: Any) -> None:
+    """``"autogenerate"``: pick the schemas, then run the ``"schema"`` comparators."""
+    insp = actx.inspector
+    schemas = _schemas(actx, insp, insp.default_schema_name)
+    actx.comparators.dispatch("schema", qualifier=actx.dialect.name)(actx, upgrade_ops, schemas)
+
+
+@builtin
+def _autogen_for_tables(actx: AutogenContext, upgrade_ops: Any, schemas: Any) -> None:
+    """``"schema"`` / ``"tables"``: added, removed and changed tables.
+
+    The database is reflected in bulk; ``"table"`` comparators run for each table,
+    ``"column"`` comparators for each column present on both sides.
     """
-
-    def __init__(self) -> None:
-        self._fns: dict[str, list[Callable[..., Any]]] = {"schema": [], "table": [],
-                                                          "column": []}
-
-    def dispatch_for(self, target: str, qualifier: str = "default") -> Callable:
-        if target not in self._fns:
-            raise ValueError(f"unknown comparison target {target!r}")
-
-        def register(fn: Callable) -> Callable:
-            self._fns[target].append(fn)
-            return fn
-
-        return register
-
-    def run(self, target: str, *args: Any) -> None:
-        for fn in self._fns[target]:
-            fn(*args)
-
-
-comparators = Comparators()
-
-
-def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
-    """Append to ``upgrade_ops`` the ops that bring the database to the metadata."""
     insp = actx.inspector
     dialect = actx.dialect
     default_schema = insp.default_schema_name
@@ -69,7 +71,6 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
     def norm(schema: str | None) -> str | None:
         return None if schema == default_schema else schema
 
-    schemas = _schemas(actx, insp, default_schema)
     version_table = actx.opts.get("version_table") or "alembic_version"
     version_key = (norm(actx.opts.get("version_table_schema")), version_table)
 
@@ -93,9 +94,8 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         if (norm(t.schema), t.name) in meta_tables
     ]
     ctxt = _Compare(actx, norm)
-
-    # 0. custom schema-level comparators (Alembic runs them before the tables)
-    comparators.run("schema", actx, upgrade_ops, sorted(schemas, key=lambda s: s or ""))
+    actx._compare_state = ctxt
+    table_comparators = actx.comparators.dispatch("table", qualifier=dialect.name)
 
     # 1. tables in the metadata only: CREATE TABLE, then their indexes
     for key in meta_order:
@@ -106,8 +106,7 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
             continue
         upgrade_ops.ops.append(ops.CreateTableOp.from_table(table))
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
-        cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, None, None, table)
-        comparators.run("table", actx, mto, table.schema, table.name, None, table)
+        table_comparators(actx, mto, table.schema, table.name, None, table)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
 
@@ -119,10 +118,9 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         key = (table.schema, table.name)
         if not actx.run_object_filters(table, table.name, "table", True, None):
             continue
+        ctxt.reflected[(table.schema, table.name)] = (conn[key], lambda t=table: t)
         mto = ops.ModifyTableOps(table.name, [], schema=table.schema)
-        cc.compare_indexes_and_uniques(ctxt, mto, table.schema, table.name, conn[key],
-                                       lambda t=table: t, None)
-        comparators.run("table", actx, mto, table.schema, table.name, table, None)
+        table_comparators(actx, mto, table.schema, table.name, table, None)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
         upgrade_ops.ops.append(ops.DropTableOp.from_table(table))
@@ -139,10 +137,24 @@ def produce_net_changes(actx: AutogenContext, upgrade_ops: Any) -> None:
         if actx._object_filters and not actx.run_object_filters(
                 meta_table, meta_table.name, "table", False, get_table()):
             continue
-        mto = ops.ModifyTableOps(meta_table.name, [], schema=meta_table.schema)
-        compare_table(ctxt, mto, meta_table.schema, meta_table.name, rt, get_table, meta_table)
+        schema, tname = meta_table.schema, meta_table.name
+        ctxt.reflected[(schema, tname)] = (rt, get_table)
+        mto = ops.ModifyTableOps(tname, [], schema=schema)
+        _compare_columns(ctxt, mto, schema, tname, rt, get_table, meta_table)
+        conn_table = get_table() if ctxt.foreign("table") else ReflectedRef(rt)
+        table_comparators(actx, mto, schema, tname, conn_table, meta_table)
         if not mto.is_empty():
             upgrade_ops.ops.append(mto)
+
+
+class ReflectedRef:
+    """What the ``"table"`` comparators receive as ``conn_table`` when only the engine's
+    own run: the bulk reflection, without building a ``Table`` nobody reads."""
+
+    __slots__ = ("reflected",)
+
+    def __init__(self, reflected: ReflectedTable) -> None:
+        self.reflected = reflected
 
 
 def _sort_key(key: TableKey) -> tuple[str, str]:
@@ -171,29 +183,26 @@ def _drop_order(tables: list[sa.Table]) -> list[sa.Table]:
 
 
 class _Compare:
-    """Per-run state shared by the comparison functions."""
+    """Per-run state shared by the engine's own comparison functions."""
 
     def __init__(self, actx: AutogenContext, norm: Any) -> None:
         self.actx = actx
         self.dialect = actx.dialect
         self.norm_schema = norm
         self.supports_comments = bool(getattr(actx.dialect, "supports_comments", False))
+        #: (schema, table name) -> (ReflectedTable, () -> reflected Table)
+        self.reflected: dict[tuple[str | None, str], tuple[ReflectedTable, Any]] = {}
+        registry = actx.comparators._registry
+        self._foreign = {key[0] for key, fns in registry.items()
+                         if any(not getattr(fn, "_alembic_django_builtin", False)
+                                for fn, _ in fns)}
+
+    def foreign(self, target: str) -> bool:
+        """Whether comparators other than the engine's own run for ``target``."""
+        return target in self._foreign
 
     def parents(self, schema: str | None, tname: str) -> dict[str, Any]:
         return {"table_name": tname, "schema_name": schema}
-
-
-def compare_table(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
-                  rt: ReflectedTable, get_table: Callable[[], sa.Table],
-                  meta_table: sa.Table) -> None:
-    """Compare one table; ``get_table`` builds the reflected ``Table``, which is only
-    needed when an op must carry one of its objects (a dropped column, index, key)."""
-    _compare_columns(ctxt, mto, schema, tname, rt, get_table, meta_table)
-    cc.compare_indexes_and_uniques(ctxt, mto, schema, tname, rt, get_table, meta_table)
-    cc.compare_foreign_keys(ctxt, mto, schema, tname, rt, get_table, meta_table)
-    _compare_table_comment(ctxt, mto, schema, tname, rt.comment, meta_table)
-    if comparators._fns["table"]:
-        comparators.run("table", ctxt.actx, mto, schema, tname, get_table(), meta_table)
 
 
 class ConnColumn:
@@ -233,7 +242,7 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
     names = [c["name"] for c in rt.columns
              if actx.run_name_filters(c["name"], "column", parents)]
     if actx._object_filters or callable(actx.opts.get("compare_type")) or \
-            callable(actx.opts.get("compare_server_default")) or comparators._fns["column"]:
+            callable(actx.opts.get("compare_server_default")) or ctxt.foreign("column"):
         # hooks are given real Column objects
         table = get_table()
         conn_cols: dict[str, Any] = {n: table.c[n] for n in names}
@@ -246,6 +255,7 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
             continue
         if actx.run_object_filters(col, cname, "column", False, None):
             mto.ops.append(ops.AddColumnOp.from_column_and_tablename(schema, tname, col))
+    column_comparators = actx.comparators.dispatch("column", qualifier=ctxt.dialect.name)
     for cname, meta_col in meta_cols.items():
         conn_col = conn_cols.get(cname)
         if conn_col is None:
@@ -253,8 +263,7 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
         if not actx.run_object_filters(meta_col, cname, "column", False, conn_col):
             continue
         aco = ops.AlterColumnOp(tname, cname, schema=schema)
-        compare_column(ctxt, aco, tname, cname, conn_col, meta_col)
-        comparators.run("column", actx, aco, schema, tname, cname, conn_col, meta_col)
+        column_comparators(actx, aco, schema, tname, cname, conn_col, meta_col)
         if aco.has_changes():
             mto.ops.append(aco)
     for cname, conn_col in conn_cols.items():
@@ -265,21 +274,12 @@ def _compare_columns(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
             mto.ops.append(ops.DropColumnOp.from_column_and_tablename(schema, tname, column))
 
 
-def compare_column(ctxt: _Compare, aco: Any, tname: str, cname: str,
-                   conn_col: sa.Column, meta_col: sa.Column) -> None:
-    _compare_type(ctxt, aco, tname, cname, conn_col, meta_col)
-    _compare_nullable(aco, conn_col, meta_col)
-    identity_handled = _compare_identity(aco, conn_col, meta_col)
-    if not identity_handled:
-        _compare_server_default(ctxt, aco, tname, cname, conn_col, meta_col)
-    _compare_comment(ctxt, aco, conn_col, meta_col)
-    _setup_autoincrement(aco, meta_col)
-
-
-def _compare_type(ctxt: _Compare, aco: Any, tname: str, cname: str,
+@builtin
+def _compare_type(actx: AutogenContext, aco: Any, schema: str | None, tname: str, cname: str,
                   conn_col: sa.Column, meta_col: sa.Column) -> None:
+    """``"column"`` / ``"types"``: the user's ``compare_type`` callable, then the dialect's."""
     aco.existing_type = conn_col.type
-    setting = ctxt.actx.opts.get("compare_type", True)
+    setting = actx.opts.get("compare_type", True)
     if setting is False:
         return
     if conn_col.type._type_affinity is sa.types.NullType:
@@ -290,15 +290,18 @@ def _compare_type(ctxt: _Compare, aco: Any, tname: str, cname: str,
         return
     differs: bool | None = None
     if callable(setting):
-        differs = setting(ctxt.actx.migration_context, conn_col, meta_col,
+        differs = setting(actx.migration_context, conn_col, meta_col,
                           conn_col.type, meta_col.type)
     if differs is None:
-        differs = ct.types_differ(ctxt.dialect, conn_col, meta_col)
+        differs = ct.types_differ(actx.dialect, conn_col, meta_col)
     if differs:
         aco.modify_type = meta_col.type
 
 
-def _compare_nullable(aco: Any, conn_col: sa.Column, meta_col: sa.Column) -> None:
+@builtin
+def _compare_nullable(actx: AutogenContext, aco: Any, schema: str | None, tname: str,
+                      cname: str, conn_col: sa.Column, meta_col: sa.Column) -> None:
+    """``"column"`` / ``"nullable"``."""
     aco.existing_nullable = conn_col.nullable
     if conn_col.nullable is meta_col.nullable:
         return
@@ -319,8 +322,12 @@ def _compare_identity(aco: Any, conn_col: sa.Column, meta_col: sa.Column) -> boo
     return True
 
 
-def _compare_server_default(ctxt: _Compare, aco: Any, tname: str, cname: str,
-                            conn_col: sa.Column, meta_col: sa.Column) -> None:
+@builtin
+def _compare_server_default(actx: AutogenContext, aco: Any, schema: str | None, tname: str,
+                            cname: str, conn_col: sa.Column, meta_col: sa.Column) -> None:
+    """``"column"`` / ``"server_default"``: identity, then the server default."""
+    if _compare_identity(aco, conn_col, meta_col):
+        return
     meta_default = meta_col.server_default
     conn_default = conn_col.server_default
     if meta_default is None and conn_default is None:
@@ -329,25 +336,27 @@ def _compare_server_default(ctxt: _Compare, aco: Any, tname: str, cname: str,
         return  # computed columns are not altered (Alembic warns only)
     if conn_default is not None:
         aco.existing_server_default = conn_default
-    setting = ctxt.actx.opts.get("compare_server_default", False)
+    setting = actx.opts.get("compare_server_default", False)
     if setting is False:
         return
-    rendered_meta = ct.render_metadata_default(ctxt.dialect, meta_col)
+    rendered_meta = ct.render_metadata_default(actx.dialect, meta_col)
     rendered_conn = ct.render_reflected_default(conn_col)
     differs: bool | None = None
     if callable(setting):
-        differs = setting(ctxt.actx.migration_context, conn_col, meta_col, rendered_meta,
+        differs = setting(actx.migration_context, conn_col, meta_col, rendered_meta,
                           meta_default, rendered_conn)
     if differs is None:
-        differs = ct.defaults_differ(ctxt.dialect, conn_col, meta_col, rendered_meta,
+        differs = ct.defaults_differ(actx.dialect, conn_col, meta_col, rendered_meta,
                                      rendered_conn)
     if differs:
         aco.modify_server_default = meta_default
 
 
-def _compare_comment(ctxt: _Compare, aco: Any, conn_col: sa.Column,
-                     meta_col: sa.Column) -> None:
-    if not ctxt.supports_comments:
+@builtin
+def _compare_column_comment(actx: AutogenContext, aco: Any, schema: str | None, tname: str,
+                            cname: str, conn_col: sa.Column, meta_col: sa.Column) -> None:
+    """``"column"`` / ``"comments"``."""
+    if not getattr(actx.dialect, "supports_comments", False):
         return
     if conn_col.comment is None and meta_col.comment is None:
         return
@@ -356,7 +365,10 @@ def _compare_comment(ctxt: _Compare, aco: Any, conn_col: sa.Column,
         aco.modify_comment = meta_col.comment
 
 
-def _setup_autoincrement(aco: Any, meta_col: sa.Column) -> None:
+@builtin
+def _setup_autoincrement(actx: AutogenContext, aco: Any, schema: str | None, tname: str,
+                         cname: str, conn_col: sa.Column, meta_col: sa.Column) -> None:
+    """``"column"`` / ``"server_default"``: carry the model's autoincrement setting."""
     table = meta_col.table
     if table is not None and table._autoincrement_column is meta_col:
         aco.kw["autoincrement"] = True
@@ -366,11 +378,46 @@ def _setup_autoincrement(aco: Any, meta_col: sa.Column) -> None:
         aco.kw["autoincrement"] = False
 
 
-def _compare_table_comment(ctxt: _Compare, mto: Any, schema: str | None, tname: str,
-                           conn_comment: str | None, meta_table: sa.Table) -> None:
-    if not ctxt.supports_comments:
+def _reflected(actx: AutogenContext, schema: str | None, tname: str,
+               conn_table: Any) -> tuple[Any, Any]:
+    """(ReflectedTable, () -> Table) of a table on the database side of this run."""
+    state = getattr(actx, "_compare_state", None)
+    found = state.reflected.get((schema, tname)) if state is not None else None
+    if found is None:
+        raise CommandError(f"autogenerate: table {tname!r} was not reflected by this run")
+    return found
+
+
+@builtin
+def _compare_indexes_and_uniques(actx: AutogenContext, mto: Any, schema: str | None,
+                                 tname: str, conn_table: Any, meta_table: Any) -> None:
+    """``"table"`` / ``"indexes"``: indexes and unique constraints."""
+    rt = get_table = None
+    if conn_table is not None:
+        rt, get_table = _reflected(actx, schema, tname, conn_table)
+    cc.compare_indexes_and_uniques(actx._compare_state, mto, schema, tname, rt, get_table,
+                                   meta_table)
+
+
+@builtin
+def _compare_foreign_keys(actx: AutogenContext, mto: Any, schema: str | None, tname: str,
+                          conn_table: Any, meta_table: Any) -> None:
+    """``"table"`` / ``"foreignkeys"``: foreign keys of a table on both sides."""
+    if conn_table is None or meta_table is None:
         return
-    conn_comment = conn_comment or None
+    rt, get_table = _reflected(actx, schema, tname, conn_table)
+    cc.compare_foreign_keys(actx._compare_state, mto, schema, tname, rt, get_table, meta_table)
+
+
+@builtin
+def _compare_table_comment(actx: AutogenContext, mto: Any, schema: str | None, tname: str,
+                           conn_table: Any, meta_table: Any) -> None:
+    """``"table"`` / ``"comments"``: the comment of a table on both sides."""
+    if conn_table is None or meta_table is None:
+        return
+    if not getattr(actx.dialect, "supports_comments", False):
+        return
+    conn_comment = _reflected(actx, schema, tname, conn_table)[0].comment or None
     meta_comment = meta_table.comment or None
     if conn_comment is None and meta_comment is None:
         return

@@ -57,6 +57,7 @@ class AutogenContext:
                 "autogenerate can't use as_sql=True as it prevents querying the "
                 "database for schema information"
             )
+        self.comparators = _comparators(merged) if autogenerate else None
         self.imports: set = set()
         self._has_batch = False
         self._inspector: Any = None
@@ -143,6 +144,20 @@ class AutogenContext:
             yield
         finally:
             self._has_batch = False
+
+
+def _comparators(opts: dict[str, Any]) -> Any:
+    """The global comparators plus those of the plugins ``autogenerate_plugins`` selects."""
+    from . import builtin_plugins  # noqa: F401  (sets up the built-in plugins)
+    from .compare import comparators
+    from .plugins import Plugin, setup_entry_point_plugins
+
+    setup_entry_point_plugins()
+    branch = comparators.branch()
+    Plugin.populate_autogenerate_priority_dispatch(
+        branch, include_plugins=list(opts.get("autogenerate_plugins")
+                                     or ["alembic.autogenerate.*"]))
+    return branch
 
 
 def metadata_list(md: Any) -> Sequence[Any]:

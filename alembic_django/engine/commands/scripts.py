@@ -38,7 +38,7 @@ def revision(config: Any, message: str | None = None, autogenerate: bool = False
     :param depends_on: specify one or more revision identifiers which this revision
         should depend on
     """
-    from .revision_context import RevisionContext
+    from ..autogenerate.revision_context import RevisionContext
 
     script = ScriptDirectory.from_config(config)
     ctx = RevisionContext(config, script, dict(
@@ -202,26 +202,7 @@ def edit(config: Any, rev: str) -> None:
         revs = script.get_revisions(rev)
         if not revs:
             raise CommandError(f"No revision files indicated by symbol {rev!r}")
-    import shlex
-    import shutil
+    from ..util.editor import open_in_editor
 
-    # like Alembic: $EDITOR, $VISUAL, then the usual editors found on PATH
-    editor = os.environ.get("EDITOR") or os.environ.get("VISUAL")
-    command = shlex.split(editor) if editor else []
-    if command:
-        command[0] = shutil.which(command[0]) or command[0]  # Alembic names the full path
-    else:
-        found = next(filter(None, map(shutil.which, _DEFAULT_EDITORS)), None)
-        if found is None:
-            raise CommandError('Error executing editor (No suitable editor found. Please set '
-                               'the "EDITOR" or "VISUAL" environment variables)')
-        command = [found]
     for sc in revs:
-        try:
-            subprocess.run([*command, sc.path], check=True)
-        except (OSError, subprocess.CalledProcessError) as exc:
-            raise CommandError(f"Error executing editor ({exc})") from exc
-
-
-_DEFAULT_EDITORS = (("sensible-editor", "editor", "nano", "vim", "code") if os.name == "posix"
-                    else ("code.exe", "notepad++.exe", "notepad.exe"))
+        open_in_editor(sc.path)

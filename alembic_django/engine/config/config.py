@@ -13,6 +13,7 @@ import sys
 import warnings
 from argparse import Namespace
 from pathlib import PurePath
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from ..errors import ConfigError
@@ -60,13 +61,14 @@ class Config:
     def __init__(
         self,
         file_: str | os.PathLike | None = None,
+        toml_file: str | os.PathLike | None = None,
         ini_section: str = "alembic",
         output_buffer: TextIO | None = None,
         stdout: TextIO | None = None,
         cmd_opts: Namespace | None = None,
-        config_args: dict[str, Any] | None = None,
+        config_args: Mapping[str, Any] | None = None,
         attributes: dict[str, Any] | None = None,
-        toml_file: str | os.PathLike | None = None,
+        *,
         mapping: dict[str, Any] | None = None,
         mapping_origin: str = "mapping",
     ) -> None:
@@ -77,6 +79,7 @@ class Config:
         self._stdout = stdout
         self.cmd_opts = cmd_opts
         self.config_args = dict(config_args or {})
+        self.toml_args = dict(config_args or {})
         self.attributes: dict[str, Any] = attributes if attributes is not None else {}
         self._mapping = MappingSource(mapping, mapping_origin)
         self._ini: IniSource | None = None
@@ -261,12 +264,54 @@ class Config:
             parts = text.split(sep)
         return [p.strip() for p in parts if p.strip()]
 
+    def get_version_locations_list(self) -> list[str] | None:
+        """``version_locations`` as a list (None when not set)."""
+        return self.get_alembic_list_option("version_locations") or None
+
+    def get_prepend_sys_paths_list(self) -> list[str] | None:
+        """``prepend_sys_path`` as a list (None when not set)."""
+        return self.get_alembic_list_option("prepend_sys_path") or None
+
+    def get_hooks_list(self) -> list[dict[str, Any]]:
+        """The post-write hooks: dicts of their keys plus ``_hook_name`` (from the ini
+        ``[post_write_hooks]`` section, ``[[tool.alembic.post_write_hooks]]`` or a
+        mapping's ``post_write_hooks`` list)."""
+        value = self.get_alembic_option("post_write_hooks")
+        if isinstance(value, (list, tuple)):
+            hooks = []
+            for i, item in enumerate(value):
+                if not isinstance(item, dict) or "name" not in item:
+                    raise ConfigError(f"{self.origin_of('post_write_hooks')}: "
+                                      f"post_write_hooks[{i}] needs a 'name'")
+                opts = {k: str(v) for k, v in item.items() if k != "name"}
+                opts["_hook_name"] = str(item["name"])
+                hooks.append(opts)
+            return hooks
+        section = self.get_section("post_write_hooks") if self.ini_source.loaded else None
+        hooks = []
+        for name in re.split(r"[,\s]+", (section or {}).get("hooks", "")):
+            if not name:
+                continue
+            prefix = name + "."
+            opts = {k[len(prefix):]: v for k, v in section.items() if k.startswith(prefix)}
+            opts["_hook_name"] = name
+            hooks.append(opts)
+        return hooks
+
+    @property
+    def messaging_opts(self) -> dict[str, Any]:
+        """``{"quiet": <-q given>}`` (what Alembic's messaging helpers take)."""
+        return {"quiet": bool(getattr(self.cmd_opts, "quiet", False))}
+
     def print_stdout(self, text: str, *arg: Any) -> None:
-        """Write a line of command output unless ``-q/--quiet`` was given."""
+        """Write a line of command output unless ``-q/--quiet`` was given (characters the
+        output's encoding cannot show are replaced, as Alembic does)."""
         if getattr(self.cmd_opts, "quiet", False):
             return
-        out = (text % arg) if arg else text
-        self.stdout.write(out + "\n")
+        from ..util.messaging import write_outstream
+
+        out = (str(text) % arg) if arg else str(text)
+        write_outstream(self.stdout, out, "\n")
 
     def get_template_directory(self) -> str:
         """The directory holding the environment templates shipped with the package."""

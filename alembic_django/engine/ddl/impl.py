@@ -9,8 +9,8 @@ the target dialect's exact spelling.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Literal, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import schema as sa_schema
@@ -19,14 +19,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
 from ..errors import CommandError
+from . import base
+from .base import alter_table, format_literal, format_server_default, format_type  # noqa: F401
 
 
 class AlterDDL(sa_schema.ExecutableDDLElement):
-    """A DDL statement whose text is produced by ``render(compiler)`` at compile time.
-
-    Rendering at compile time gives access to the target dialect's compiler
-    (identifier quoting, type names, default rendering) both online and offline.
-    """
+    """A DDL statement whose text is produced by ``render(compiler)`` at compile time
+    (for dialect statements that have no element of their own in :mod:`.base`)."""
 
     inherit_cache = False
 
@@ -55,45 +54,6 @@ def inline_literal(value: Any, type_: Any = None) -> _literal_bindparam:
     return _literal_bindparam(None, value, type_=type_)
 
 
-# -- rendering helpers (run inside a compiler) -------------------------------------
-
-
-def format_table(compiler: Any, name: str, schema: str | None) -> str:
-    prep = compiler.preparer
-    quoted = prep.quote(name)
-    if schema:
-        return f"{prep.quote_schema(schema)}.{quoted}"
-    return quoted
-
-
-def format_column(compiler: Any, name: str) -> str:
-    return compiler.preparer.quote(name)
-
-
-def format_type(compiler: Any, type_: Any) -> str:
-    type_ = sa.types.to_instance(type_)
-    return compiler.dialect.type_compiler_instance.process(type_)
-
-
-def format_server_default(compiler: Any, default: Any, type_: Any = None) -> str | None:
-    """Render a server default (str, text(), DefaultClause) as SQL; None for no default."""
-    if default is None or default is False:
-        return None
-    if isinstance(default, sa_schema.DefaultClause):
-        default = default.arg
-    col = sa.Column("x", sa.types.to_instance(type_) if type_ is not None else sa.types.NULLTYPE,
-                    server_default=default)
-    return compiler.get_column_default_string(col)
-
-
-def format_literal(compiler: Any, value: str) -> str:
-    return compiler.sql_compiler.render_literal_value(value, sa.String())
-
-
-def alter_table(compiler: Any, name: str, schema: str | None) -> str:
-    return f"ALTER TABLE {format_table(compiler, name, schema)}"
-
-
 def batch_required(op: str, table_name: str, what: str) -> CommandError:
     return CommandError(
         f"{op} on table {table_name!r}: SQLite cannot {what} with ALTER TABLE; "
@@ -101,29 +61,74 @@ def batch_required(op: str, table_name: str, what: str) -> CommandError:
     )
 
 
-class DefaultImpl:
+class ComparisonResult(NamedTuple):
+    """The outcome of comparing a model object with its reflected counterpart."""
+
+    status: Literal["equal", "different", "skip"]
+    message: str
+
+    @property
+    def is_equal(self) -> bool:
+        return self.status == "equal"
+
+    @property
+    def is_different(self) -> bool:
+        return self.status == "different"
+
+    @property
+    def is_skip(self) -> bool:
+        return self.status == "skip"
+
+    @classmethod
+    def Equal(cls) -> ComparisonResult:  # noqa: N802 (Alembic's name)
+        return cls("equal", "The two objects are equal")
+
+    @classmethod
+    def Different(cls, reason: str | Sequence[str]) -> ComparisonResult:  # noqa: N802
+        return cls("different", ", ".join(reason) if not isinstance(reason, str) else reason)
+
+    @classmethod
+    def Skip(cls, reason: str | Sequence[str]) -> ComparisonResult:  # noqa: N802
+        return cls("skip", ", ".join(reason) if not isinstance(reason, str) else reason)
+
+
+class Params(NamedTuple):
+    """A reflected type's name and arguments, as the type comparison reads them."""
+
+    token0: str
+    tokens: list[str]
+    args: list[str]
+    kwargs: dict[str, str]
+
+
+#: the implementation class of each dialect name (filled by :class:`ImplMeta`)
+_impls: dict[str, type[DefaultImpl]] = {}
+
+
+class ImplMeta(type):
+    """Registers each ``DefaultImpl`` subclass under the names in its ``__dialect__``."""
+
+    def __init__(cls, classname: str, bases: tuple, dict_: dict[str, Any]) -> None:
+        super().__init__(classname, bases, dict_)
+        for name in (dict_.get("__dialect__") or "").split():
+            _impls[name] = cls  # type: ignore[assignment]
+
+
+class DefaultImpl(metaclass=ImplMeta):
     """Emits DDL for one dialect, to a connection (online) or a buffer (offline)."""
 
     __dialect__: ClassVar[str] = "default"
-    _registry: ClassVar[dict[str, type[DefaultImpl]]] = {}
 
     transactional_ddl: bool = False
     command_terminator: str = ";"
     # add_column renders a column's FOREIGN KEY inline (REFERENCES) unless told otherwise
     inline_references_default: bool = False
 
-    def __init_subclass__(cls, **kw: Any) -> None:
-        super().__init_subclass__(**kw)
-        names = cls.__dict__.get("__dialect__")
-        if names:
-            for name in names.split():
-                DefaultImpl._registry[name] = cls
-
     @classmethod
     def get_by_dialect(cls, dialect: Any) -> type[DefaultImpl]:
-        from . import mysql, postgresql, sqlite  # noqa: F401  (register the dialect impls)
+        from . import mssql, mysql, oracle, postgresql, sqlite  # noqa: F401  (register them)
 
-        return cls._registry.get(dialect.name, DefaultImpl)
+        return _impls.get(dialect.name, DefaultImpl)
 
     def __init__(
         self,
@@ -240,8 +245,7 @@ class DefaultImpl:
 
     def rename_table(self, old_table_name: str, new_table_name: str,
                      schema: str | None = None) -> None:
-        self._alter(lambda c: f"{alter_table(c, old_table_name, schema)} RENAME TO "
-                              f"{format_table(c, new_table_name, None)}")
+        self._exec(base.RenameTable(old_table_name, new_table_name, schema=schema))
 
     def create_table_comment(self, table: sa.Table) -> None:
         if self.dialect.supports_comments:
@@ -257,22 +261,6 @@ class DefaultImpl:
 
     # -- columns ------------------------------------------------------------------
 
-    def _column_spec(self, compiler: Any, column: sa.Column, inline_references: bool,
-                     inline_primary_key: bool) -> str:
-        spec = compiler.get_column_specification(column)
-        if inline_primary_key and column.primary_key:
-            spec += " PRIMARY KEY"
-        if inline_references:
-            for fk in column.foreign_keys:
-                target = fk.column
-                ref = format_table(compiler, target.table.name, target.table.schema)
-                spec += f" REFERENCES {ref} ({format_column(compiler, target.name)})"
-                if fk.ondelete:
-                    spec += f" ON DELETE {fk.ondelete}"
-                if fk.onupdate:
-                    spec += f" ON UPDATE {fk.onupdate}"
-        return spec
-
     def add_column(
         self,
         table_name: str,
@@ -282,22 +270,16 @@ class DefaultImpl:
         inline_references: bool | None = None,
         inline_primary_key: bool | None = None,
     ) -> None:
-        inline_refs = bool(inline_references)
-        inline_pk = bool(inline_primary_key)
-
-        def render(c: Any) -> str:
-            ine = "IF NOT EXISTS " if if_not_exists else ""
-            return (f"{alter_table(c, table_name, schema)} ADD COLUMN {ine}"
-                    f"{self._column_spec(c, column, inline_refs, inline_pk)}")
-
-        self._alter(render)
+        self._exec(base.AddColumn(table_name, column, schema=schema,
+                                  if_not_exists=if_not_exists,
+                                  inline_references=inline_references,
+                                  inline_primary_key=inline_primary_key))
 
     def drop_column(self, table_name: str, column: sa.Column, schema: str | None = None,
                     if_exists: bool | None = None, **kw: Any) -> None:
-        name = column if isinstance(column, str) else column.name
-        ie = "IF EXISTS " if if_exists else ""
-        self._alter(lambda c: f"{alter_table(c, table_name, schema)} DROP COLUMN {ie}"
-                              f"{format_column(c, name)}")
+        if isinstance(column, str):
+            column = sa.Column(column, sa.types.NULLTYPE)
+        self._exec(base.DropColumn(table_name, column, schema=schema, if_exists=if_exists))
 
     def alter_column(
         self,
@@ -317,31 +299,37 @@ class DefaultImpl:
         existing_autoincrement: bool | None = None,
         **kw: Any,
     ) -> None:
-        """Generic ANSI-style ALTER COLUMN; one statement per change, rename last."""
-
-        def alt(c: Any) -> str:
-            return (f"{alter_table(c, table_name, schema)} ALTER COLUMN "
-                    f"{format_column(c, column_name)}")
-
+        """One statement per change (nullability, default, type, comment), rename last."""
+        existing = {"schema": schema, "existing_type": existing_type,
+                    "existing_nullable": existing_nullable,
+                    "existing_server_default": existing_server_default,
+                    "existing_comment": existing_comment}
         if nullable is not None:
-            self._alter(lambda c: f"{alt(c)} {'DROP' if nullable else 'SET'} NOT NULL")
+            self._exec(base.ColumnNullable(table_name, column_name, nullable, **existing))
         if server_default is not False:
-            self._alter(lambda c: self._render_set_default(
-                alt(c), c, server_default, type_ if type_ is not None else existing_type))
+            self._exec(self._server_default_element(
+                table_name, column_name, server_default,
+                dict(existing, existing_type=type_ if type_ is not None else existing_type)))
         if type_ is not None:
-            self._alter(lambda c: f"{alt(c)} TYPE {format_type(c, type_)}")
+            self._exec(base.ColumnType(table_name, column_name, type_, **existing))
         if comment is not False:
             self._column_comment(table_name, column_name, comment, schema,
                                  type_ if type_ is not None else existing_type)
         if name is not None:
-            self._alter(lambda c: f"{alter_table(c, table_name, schema)} RENAME COLUMN "
-                                  f"{format_column(c, column_name)} TO {format_column(c, name)}")
+            self._exec(base.ColumnName(table_name, column_name, name, **existing))
 
-    def _render_set_default(self, prefix: str, compiler: Any, default: Any, type_: Any) -> str:
-        rendered = format_server_default(compiler, default, type_)
-        if rendered is None:
-            return f"{prefix} DROP DEFAULT"
-        return f"{prefix} SET DEFAULT {rendered}"
+    def _server_default_element(self, table_name: str, column_name: str, server_default: Any,
+                                existing: dict[str, Any]) -> Any:
+        """The element that sets ``server_default`` (a Computed / Identity has its own)."""
+        for value in (server_default, existing.get("existing_server_default")):
+            if isinstance(value, sa.Computed):
+                return base.ComputedColumnDefault(table_name, column_name, server_default,
+                                                  **existing)
+        if isinstance(server_default, sa.Identity) or isinstance(
+                existing.get("existing_server_default"), sa.Identity):
+            return base.IdentityColumnDefault(table_name, column_name, server_default, self,
+                                              **existing)
+        return base.ColumnDefault(table_name, column_name, server_default, **existing)
 
     def _column_comment(self, table_name: str, column_name: str, comment: str | None,
                         schema: str | None, type_: Any) -> None:

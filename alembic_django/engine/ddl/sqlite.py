@@ -7,8 +7,21 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ClauseElement
 
+from sqlalchemy.ext.compiler import compiles
+
 from ..errors import CommandError
-from .impl import DefaultImpl, alter_table, batch_required, format_column
+from .base import (
+    ColumnName,
+    RenameTable,
+    alter_table,
+    format_column_name,
+    format_table_name,
+)
+from .impl import DefaultImpl, batch_required
+
+__all__ = ["ColumnName", "DefaultImpl", "RenameTable", "SQLiteImpl", "alter_table",
+           "format_column_name", "format_table_name", "visit_column_name",
+           "visit_rename_table"]
 
 _CONSTRAINT_DIRECTIVE = {
     "ForeignKeyConstraint": "create_foreign_key",
@@ -100,5 +113,17 @@ class SQLiteImpl(DefaultImpl):
                                  f"change a column's {' and '.join(changes)}")
         # comments are not stored by SQLite; a rename is the only change left
         if name is not None:
-            self._alter(lambda c: f"{alter_table(c, table_name, schema)} RENAME COLUMN "
-                                  f"{format_column(c, column_name)} TO {format_column(c, name)}")
+            self._exec(ColumnName(table_name, column_name, name, schema=schema))
+
+
+@compiles(RenameTable, "sqlite")
+def visit_rename_table(element: RenameTable, compiler: Any, **kw: Any) -> str:
+    return (f"{alter_table(compiler, element.table_name, element.schema)} RENAME TO "
+            f"{format_table_name(compiler, element.new_table_name, None)}")
+
+
+@compiles(ColumnName, "sqlite")
+def visit_column_name(element: ColumnName, compiler: Any, **kw: Any) -> str:
+    return (f"{alter_table(compiler, element.table_name, element.schema)} RENAME COLUMN "
+            f"{format_column_name(compiler, element.column_name)} TO "
+            f"{format_column_name(compiler, element.newname)}")

@@ -26,6 +26,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
 
 from ..errors import CommandError, MigrationError
+from ..script.plan import MigrationStep, RevisionStep  # noqa: F401  (Alembic's import path)
+from ..util.compat import EncodedIO  # noqa: F401
 from ..util.logs import engine_logger
 from .lock import MigrationLock
 from .version_table import VersionTable
@@ -55,8 +57,9 @@ class MigrationInfo:
                 f"down={self.down_revision_ids})")
 
 
-class StampStep:
-    """A version-table change with no migration code (``stamp``)."""
+class StampStep(MigrationStep):
+    """A version-table change with no migration code, as the ``stamp`` command runs it
+    (its row changes computed in advance from :class:`~..script.plan.StampStep`)."""
 
     def __init__(self, changes: list[tuple], from_revs: tuple, to_revs: tuple,
                  is_upgrade: bool = True, quiet: bool = False) -> None:
@@ -76,6 +79,27 @@ class StampStep:
 
     def __str__(self) -> str:
         return self.short_log
+
+
+class HeadMaintainer:
+    """The heads of a run, kept in step with the version table as steps complete.
+
+    ``heads`` is updated in place; with ``write=False`` (a transaction whose net change
+    is written at its end) only the set changes.
+    """
+
+    def __init__(self, context: MigrationContext, heads: set[str], *, write: bool = True) -> None:
+        self.context = context
+        self.heads = heads
+        self.write = write
+
+    def update_to_step(self, step: Any) -> None:
+        """Apply ``step``'s version-table changes."""
+        ctx = self.context
+        for change in step.version_changes(self.heads):
+            if self.write:
+                ctx._version.apply(ctx.impl, change, ctx.as_sql)
+            _apply_change(self.heads, change)
 
 
 def step_short_log(step: Any) -> str:
@@ -415,6 +439,7 @@ class MigrationContext:
         self._deferred_written = set(current)
 
     def _run_each(self, steps: list, current: set, kw: dict[str, Any], defer: bool) -> None:
+        heads = HeadMaintainer(self, current, write=not defer)
         for step in steps:
             before = tuple(sorted(current))
             started = time.perf_counter()
@@ -442,10 +467,7 @@ class MigrationContext:
 
                         with Operations.context(self):
                             migration_fn(**kw)
-                    for change in step.version_changes(current):
-                        if not defer:
-                            self._version.apply(self.impl, change, self.as_sql)
-                        _apply_change(current, change)
+                    heads.update_to_step(step)
                     for callback in self.on_version_apply_callbacks:
                         callback(ctx=self, step=MigrationInfo(step, before, tuple(sorted(current))),
                                  heads=set(current), run_args=kw)

@@ -16,20 +16,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import CommandError, RevisionCommandError
+from ..util.messaging import format_as_comma
 from . import revision as _rev
 from .cache import IndexCache
 from .parse import NotARevision, header_from_module, read_header
 
 _SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")
-
-
-def format_as_comma(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return ", ".join(value)
 
 
 def tuple_rev_as_scalar(rev: Sequence[str] | None) -> str | tuple | None:
@@ -61,9 +54,9 @@ class Script(_rev.Revision):
     def module(self) -> Any:
         """The executed module (executed on first use)."""
         if self._module is None:
-            from ..util.modules import load_python_file
+            from ..util.modules import load_file_as_module
 
-            self._module = load_python_file(self.path)
+            self._module = load_file_as_module(self.path)
         return self._module
 
     @property
@@ -294,9 +287,9 @@ class ScriptDirectory:
         try:
             header = None if path.endswith((".pyc", ".pyo")) else read_header(path)
             if header is None:
-                from ..util.modules import load_python_file
+                from ..util.modules import load_file_as_module
 
-                module = load_python_file(path)
+                module = load_file_as_module(path)
                 header = header_from_module(module)
         except NotARevision:
             if cache is not None:
@@ -386,7 +379,7 @@ class ScriptDirectory:
     # -- running ---------------------------------------------------------------------
     def run_env(self) -> None:
         """Execute env.py (or its sourceless .pyc)."""
-        from ..util.modules import load_python_file
+        from ..util.modules import load_file_as_module
 
         path = self.env_py_location
         if not os.path.exists(path):
@@ -399,7 +392,7 @@ class ScriptDirectory:
         from ..errors import MigrationError
 
         try:
-            load_python_file(path, module_id="env_py")
+            load_file_as_module(path, module_id="env_py")
         except CommandError:
             raise
         except Exception as exc:

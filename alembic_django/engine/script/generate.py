@@ -65,16 +65,10 @@ def rev_path(directory: ScriptDirectory, dest_dir: str, rev_id: str, message: st
 
 
 def render_template(template_path: str, output_path: str, encoding: str, **kw: Any) -> None:
-    from mako import exceptions
-    from mako.template import Template
+    """Render ``script.py.mako`` into a new file (never overwriting one)."""
+    from ..util.pyfiles import render_mako
 
-    if not os.path.exists(template_path):
-        raise CommandError(f"Template {template_path} not found")
-    try:
-        text = Template(filename=template_path).render_unicode(**kw)
-    except Exception as exc:
-        detail = exceptions.text_error_template().render().strip().splitlines()[-1]
-        raise CommandError(f"Error rendering {template_path}: {detail}") from exc
+    text = render_mako(template_path, **kw)
     os.makedirs(os.path.dirname(output_path), exist_ok=True)
     try:
         write_atomic(output_path, text, encoding=encoding, overwrite=False)

@@ -50,34 +50,14 @@ def _is_windows_drive(path: str) -> bool:
 
 
 def post_write_hooks(config: Any) -> list[dict[str, Any]]:
-    """The post-write hooks from TOML ``[[tool.alembic.post_write_hooks]]``, the ini
-    ``[post_write_hooks]`` section, or a mapping's ``post_write_hooks`` list."""
-    value = config.get_alembic_option("post_write_hooks")
-    if isinstance(value, (list, tuple)):
-        hooks = []
-        for i, item in enumerate(value):
-            if not isinstance(item, dict) or "name" not in item:
-                raise ConfigError(
-                    f"{_where(config, 'post_write_hooks')}: post_write_hooks[{i}] needs a 'name'"
-                )
-            hooks.append({k: str(v) for k, v in item.items()})
-        return hooks
-    section = config.get_section("post_write_hooks") if config.ini_source.loaded else None
-    if not section:
-        return []
-    names = [n.strip() for n in section.get("hooks", "").replace(",", " ").split() if n.strip()]
-    hooks = []
-    for name in names:
-        opts = {"name": name}
-        prefix = name + "."
-        for key, val in section.items():
-            if key.startswith(prefix):
-                opts[key[len(prefix):]] = val
-        if "type" not in opts:
+    """The post-write hooks of ``config`` (``Config.get_hooks_list``), each with a type."""
+    hooks = config.get_hooks_list()
+    for hook in hooks:
+        if "type" not in hook:
+            name = hook["_hook_name"]
             raise ConfigError(
                 f"{config.config_file_name} [post_write_hooks]: key {name}.type is required"
             )
-        hooks.append(opts)
     return hooks
 
 

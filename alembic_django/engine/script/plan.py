@@ -73,8 +73,22 @@ def _signature_after(sig: tuple[int, int], changes: Iterable[Change]) -> tuple[i
     return count, total & 0xFFFFFFFFFFFFFFFF
 
 
+class MigrationStep:
+    """One step of a run: a revision's upgrade / downgrade, or a stamp."""
+
+    is_upgrade: bool
+
+    @property
+    def name(self) -> str:
+        return "upgrade" if self.is_upgrade else "downgrade"
+
+    @property
+    def is_downgrade(self) -> bool:
+        return not self.is_upgrade
+
+
 @dataclass(eq=False)
-class Step:
+class RevisionStep(MigrationStep):
     """Run one revision's ``upgrade()`` (``is_upgrade``) or ``downgrade()``."""
 
     revision: Revision
@@ -84,14 +98,14 @@ class Step:
     _changes: list | None = field(default=None, repr=False)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Step) and other.revision is self.revision
+        return (isinstance(other, RevisionStep) and other.revision is self.revision
                 and other.is_upgrade == self.is_upgrade)
 
     __hash__ = None  # type: ignore[assignment]
 
     @property
-    def is_downgrade(self) -> bool:
-        return not self.is_upgrade
+    def doc(self) -> str:
+        return self.revision.doc
 
     @property
     def from_revisions_no_deps(self) -> tuple[str, ...]:
@@ -104,6 +118,7 @@ class Step:
         rev = self.revision
         return (rev.revision,) if self.is_upgrade else rev._versioned_down_revisions
 
+    @property
     def short_log(self) -> str:
         """``upgrade A, B -> C`` as in Alembic's progress lines (without the doc)."""
         return "{} {} -> {}".format("upgrade" if self.is_upgrade else "downgrade",
@@ -228,8 +243,11 @@ def downgrade_plan(rmap: RevisionMap, current_heads: Iterable[str] | str | None,
     return steps
 
 
+Step = RevisionStep
+
+
 @dataclass(eq=False)
-class StampStep:
+class StampStep(MigrationStep):
     """Move version rows without running migrations (``stamp``)."""
 
     from_: tuple[str, ...]
@@ -250,10 +268,6 @@ class StampStep:
         if self.branch_move or not froms:
             return [("insert", dest)]
         return [("delete", r) for r in froms[:-1]] + [("update", froms[-1], dest)]
-
-    @property
-    def is_downgrade(self) -> bool:
-        return not self.is_upgrade
 
     def apply(self, heads: Iterable[str]) -> set[str]:
         heads = set(heads)

@@ -96,6 +96,9 @@ def run_hooks(
             status(f"Running post write hook {name!r} ...  done")
 
 
+_run_hooks = run_hooks  # Alembic's name
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -121,10 +124,12 @@ def parse_cmdline_options(options: str, path: str) -> list[str]:
     ]
 
 
-def _run(name: str, argv: list[str], options: Mapping[str, Any]) -> None:
+def _run(name: str, argv: list[str], options: Mapping[str, Any],
+         ignore_output: bool = False) -> None:
     cwd = options.get("cwd") or None
     kw: dict[str, Any] = {}
-    if str(options.get("ignore_output", "")).strip().lower() in ("true", "1", "yes", "on"):
+    if ignore_output or str(options.get("ignore_output", "")).strip().lower() in (
+            "true", "1", "yes", "on"):
         kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
     try:
         result = subprocess.run(argv, cwd=cwd, check=False, **kw)
@@ -147,7 +152,8 @@ def _find_console_script(name: str) -> importlib.metadata.EntryPoint | None:
 
 
 @register("console_scripts")
-def console_scripts(path: str, options: Mapping[str, Any]) -> None:
+def console_scripts(path: str, options: Mapping[str, Any], ignore_output: bool = False,
+                    verify_version: tuple[int, ...] | None = None) -> None:
     """Run the ``console_scripts`` entry point ``entrypoint`` in this interpreter."""
     name = hook_name(options)
     entrypoint = _required(options, "entrypoint")
@@ -156,26 +162,35 @@ def console_scripts(path: str, options: Mapping[str, Any]) -> None:
         raise CommandError(
             f"Could not find entrypoint console_scripts.{entrypoint} (post write hook {name!r})"
         )
+    if verify_version is not None and entry.dist is not None:
+        found = tuple(int(p) for p in entry.dist.version.split(".")[:len(verify_version)]
+                      if p.isdigit())
+        if found < tuple(verify_version):
+            raise CommandError(
+                f"Post write hook {name!r}: {entry.dist.name} {entry.dist.version} is older "
+                f"than {'.'.join(map(str, verify_version))}")
     call = f"import {entry.module}; {entry.module}.{entry.attr}()" if entry.attr else (
         f"import runpy; runpy.run_module({entry.module!r}, run_name='__main__')"
     )
     argv = [sys.executable, "-c", call]
-    _run(name, argv + parse_cmdline_options(str(options.get("options") or ""), path), options)
+    _run(name, argv + parse_cmdline_options(str(options.get("options") or ""), path), options,
+         ignore_output)
 
 
 @register("exec")
-def exec_(path: str, options: Mapping[str, Any]) -> None:
+def exec_(path: str, options: Mapping[str, Any], ignore_output: bool = False) -> None:
     """Run the program ``executable`` (a path, or a name found on PATH)."""
     name = hook_name(options)
     executable = _required(options, "executable")
     argv = [executable] + parse_cmdline_options(str(options.get("options") or ""), path)
-    _run(name, argv, options)
+    _run(name, argv, options, ignore_output)
 
 
 @register("module")
-def module(path: str, options: Mapping[str, Any]) -> None:
+def module(path: str, options: Mapping[str, Any], ignore_output: bool = False) -> None:
     """Run ``python -m <module>`` with this interpreter."""
     name = hook_name(options)
     module_name = _required(options, "module")
     argv = [sys.executable, "-m", module_name]
-    _run(name, argv + parse_cmdline_options(str(options.get("options") or ""), path), options)
+    _run(name, argv + parse_cmdline_options(str(options.get("options") or ""), path), options,
+         ignore_output)

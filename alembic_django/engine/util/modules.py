@@ -1,67 +1,195 @@
-"""Executing env.py and revision files, and the ``alembic`` alias they may import.
+"""Executing env.py and revision files, and the ``alembic`` namespace they import.
 
-An unmodified Alembic project says ``from alembic import context, op``.  While
-our engine executes such a file, :func:`alembic_alias` makes those two names
-(and ``alembic.context`` / ``alembic.op``) resolve to our proxies — whether or not
-the real Alembic is installed — and restores ``sys.modules`` afterwards, so a real
-Alembic is never shadowed outside our own runs.
+An unmodified Alembic project (and the plugins it uses) says ``from alembic import
+context, op``, ``from alembic.operations import ops``, ``import alembic.autogenerate``
+and so on.  While our engine executes such a file, :data:`NAMESPACE` is *active*:
+``import alembic.<anything>`` resolves to :mod:`alembic_django.namespace.alembic`, a
+view whose modules re-export this engine's objects.  Activation is process-wide
+(``sys.modules`` is), so it is reference-counted under a lock: many runs in threads
+of one process share one activation, and the real Alembic's modules (if any were
+imported) are put back when the last run ends.
+
+While active:
+
+* ``sys.modules["alembic"]`` is the view root, and a finder at the head of
+  ``sys.meta_path`` maps ``alembic.X`` to ``alembic_django.namespace.alembic.X``
+  (``alembic.op`` / ``alembic.context`` to :mod:`alembic_django.op` /
+  :mod:`alembic_django.context`).  The module objects are the same under both names,
+  so a registration made through ``alembic.*`` lands in the engine.
+* the real Alembic's ``alembic`` / ``alembic.*`` entries are set aside.  If a plugin
+  registered operations, comparators, renderers, plugins, write hooks or DDL impls
+  into that real Alembic before our run, activation fails with one
+  :class:`~alembic_django.engine.errors.CommandError` naming the plugin's modules
+  (see :mod:`.coexistence`): those registrations would otherwise be silently ignored.
+
+:meth:`AlembicNamespace.install` keeps the namespace active for the rest of the
+process (tools that import ``alembic`` themselves: Flask-Migrate, pytest-alembic).
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
 import re
 import sys
+import threading
 import types
 from collections.abc import Iterator
 
 from ..errors import CommandError
 
-_ALIASED = ("alembic", "alembic.context", "alembic.op")
-_depth = 0
+ROOT = "alembic"
+VIEW = "alembic_django.namespace.alembic"
+#: ``alembic.X`` names that are modules outside the view package
+ALIASES = {
+    "alembic.op": "alembic_django.op",
+    "alembic.context": "alembic_django.context",
+}
 
 
-@contextlib.contextmanager
-def alembic_alias() -> Iterator[None]:
-    """Let ``import alembic``'s context and op resolve to ours for the duration."""
-    global _depth
-    if _depth:
-        _depth += 1
+def _is_alembic_name(name: str) -> bool:
+    return name == ROOT or name.startswith(ROOT + ".")
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Hands out an already-importable module of ours under an ``alembic.*`` name."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        return importlib.import_module(self.target)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """Nothing to run: the module executed under its own name."""
+
+
+class _NamespaceFinder(importlib.abc.MetaPathFinder):
+    """``alembic.X`` → ``alembic_django.namespace.alembic.X`` while the namespace is active."""
+
+    def __init__(self, namespace: AlembicNamespace) -> None:
+        self.namespace = namespace
+
+    def find_spec(self, fullname: str, path: object = None,
+                  target: object = None) -> importlib.machinery.ModuleSpec | None:
+        if not _is_alembic_name(fullname) or not self.namespace.active:
+            return None
+        ours = ALIASES.get(fullname) or VIEW + fullname[len(ROOT):]
         try:
-            yield
+            found = importlib.util.find_spec(ours)
+        except ModuleNotFoundError:
+            found = None
+        if found is None:
+            return None  # not ours: the next finder (e.g. a test harness) may have it
+        return importlib.machinery.ModuleSpec(
+            fullname, _AliasLoader(ours),
+            is_package=found.submodule_search_locations is not None,
+        )
+
+
+class AlembicNamespace:
+    """The process-wide switch that makes ``import alembic...`` mean this engine.
+
+    One instance (:data:`NAMESPACE`) exists.  :meth:`activated` is the scoped form
+    the engine uses around env.py / revision files; :meth:`install` /
+    :meth:`uninstall` the permanent, opt-in form.  Both nest and may be used from
+    many threads at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._count = 0
+        self._installed = 0
+        self._saved: dict[str, types.ModuleType] = {}
+        self._finder = _NamespaceFinder(self)
+
+    @property
+    def active(self) -> bool:
+        return self._count > 0
+
+    @property
+    def installed(self) -> bool:
+        return self._installed > 0
+
+    def acquire(self) -> None:
+        """Activate (or join the current activation)."""
+        with self._lock:
+            if self._count == 0:
+                self._activate()
+            self._count += 1
+
+    def release(self) -> None:
+        """Leave the activation; the last one out restores the real Alembic."""
+        with self._lock:
+            if self._count <= 0:
+                raise RuntimeError("alembic namespace released more often than acquired")
+            self._count -= 1
+            if self._count == 0:
+                self._deactivate()
+
+    @contextlib.contextmanager
+    def activated(self) -> Iterator[types.ModuleType]:
+        """``import alembic...`` resolves to this engine inside the block."""
+        self.acquire()
+        try:
+            yield sys.modules[ROOT]
         finally:
-            _depth -= 1
-        return
-    from ... import context as our_context
-    from ... import op as our_op
+            self.release()
 
-    saved = {name: sys.modules.get(name) for name in _ALIASED}
-    shim = types.ModuleType("alembic")
-    shim.__doc__ = "alembic_django stand-in for `alembic` while it runs an environment"
-    shim.__path__ = []  # a package, so `import alembic.op` works
-    shim.context = our_context
-    shim.op = our_op
-    shim.__alembic_django_shim__ = True
-    sys.modules["alembic"] = shim
-    sys.modules["alembic.context"] = our_context
-    sys.modules["alembic.op"] = our_op
-    _depth = 1
-    try:
-        yield
-    finally:
-        _depth = 0
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+    def install(self) -> types.ModuleType:
+        """Keep the namespace active until :meth:`uninstall` (or the process ends)."""
+        with self._lock:
+            self.acquire()
+            self._installed += 1
+            return sys.modules[ROOT]
+
+    def uninstall(self) -> None:
+        """Undo one :meth:`install`."""
+        with self._lock:
+            if not self._installed:
+                return
+            self._installed -= 1
+            self.release()
+
+    # -- the switch -----------------------------------------------------------------
+    def _activate(self) -> None:
+        from .coexistence import check_foreign_registrations
+
+        real = {name: mod for name, mod in list(sys.modules.items())
+                if _is_alembic_name(name) and mod is not None}
+        check_foreign_registrations(real)
+        view = importlib.import_module(VIEW)
+        for name in real:
+            del sys.modules[name]
+        self._saved = real
+        sys.meta_path.insert(0, self._finder)
+        sys.modules[ROOT] = view
+
+    def _deactivate(self) -> None:
+        with contextlib.suppress(ValueError):
+            sys.meta_path.remove(self._finder)
+        for name in [n for n in list(sys.modules) if _is_alembic_name(n)]:
+            del sys.modules[name]
+        sys.modules.update(self._saved)
+        self._saved = {}
 
 
-def load_python_file(path: str, module_id: str | None = None) -> types.ModuleType:
-    """Execute the file at ``path`` (source or ``.pyc``) as a fresh module."""
+#: the one switch of this process
+NAMESPACE = AlembicNamespace()
+
+
+def alembic_alias() -> contextlib.AbstractContextManager[types.ModuleType]:
+    """``import alembic...`` resolves to this engine for the duration (scoped)."""
+    return NAMESPACE.activated()
+
+
+def load_file_as_module(path: str, module_id: str | None = None) -> types.ModuleType:
+    """Execute the file at ``path`` (source or ``.pyc``) as a fresh module, with the
+    ``alembic`` namespace active; errors importing it become one CommandError line."""
     if module_id is None:
         module_id = "alembic_django_script_" + re.sub(r"\W", "_", os.path.abspath(path))
     if path.endswith((".pyc", ".pyo")):
@@ -72,7 +200,7 @@ def load_python_file(path: str, module_id: str | None = None) -> types.ModuleTyp
     if spec is None or spec.loader is None:
         raise CommandError(f"Can't load Python file {path}")
     module = importlib.util.module_from_spec(spec)
-    with alembic_alias():
+    with NAMESPACE.activated():
         try:
             spec.loader.exec_module(module)
         except SyntaxError as exc:

@@ -38,7 +38,10 @@ class RevisionContext:
         def fn(heads: Any, context: Any) -> list:
             if autogenerate and set(heads) != set(self.script.get_heads()):
                 raise CommandError("Target database is not up to date.")
-            self._collect(context, heads, autogenerate)
+            if autogenerate:
+                self.run_autogenerate(heads, context)
+            else:
+                self.run_no_autogenerate(heads, context)
             return []
 
         with EnvironmentContext(self.config, self.script, fn=fn, as_sql=sql,
@@ -46,9 +49,17 @@ class RevisionContext:
             self.script.run_env()
         self._finish()
 
+    def run_autogenerate(self, rev: Any, migration_context: Any) -> None:
+        """Add the ops of one env.py ``run_migrations()`` call (compared with the database)."""
+        self._collect(migration_context, rev, True)
+
+    def run_no_autogenerate(self, rev: Any, migration_context: Any) -> None:
+        """Add empty upgrade / downgrade ops for one ``run_migrations()`` call."""
+        self._collect(migration_context, rev, False)
+
     def _collect(self, context: Any, heads: Any, autogenerate: bool) -> None:
-        from ..autogenerate import api
-        from ..autogenerate.context import AutogenContext
+        from . import api
+        from .context import AutogenContext
         from ..operations import ops
 
         opts = context.opts
@@ -86,7 +97,7 @@ class RevisionContext:
     def _finish(self) -> None:
         if self.directives is None:
             return  # env.py never called run_migrations()
-        from ..autogenerate import api
+        from . import api
 
         for hook in self._hooks:
             hook(self._last_context, self._revision_tuple, self.directives)

@@ -1,0 +1,3 @@
+"""``alembic.ext``: opt-in plugins (named explicitly in ``autogenerate_plugins``)."""
+
+from . import checkconstraint_byname  # noqa: F401
