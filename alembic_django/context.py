@@ -2,7 +2,10 @@
 
 Every attribute (``config``, ``script``, ``configure``, ``run_migrations``,
 ``begin_transaction``, ``is_offline_mode`` …) is looked up on the environment the
-current command is running, so the module can be imported before one exists.
+current command is running, so the module can be imported before one exists.  The environment is found through
+a context variable (concurrent runs in threads each see their own); an
+``EnvironmentContext`` assigned to ``_proxy`` by code written for Alembic is used
+when none is running.
 """
 
 from __future__ import annotations
@@ -13,6 +16,17 @@ from typing import Any
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
+    from .engine.errors import CommandError
     from .engine.runtime.environment import current_environment
 
-    return getattr(current_environment(), name)
+    if name == "_proxy":
+        return current_environment()
+    try:
+        env = current_environment()
+    except CommandError:
+        # code written for Alembic may set ``context._proxy`` itself
+        fallback = globals().get("_proxy")
+        if fallback is None:
+            raise
+        env = fallback
+    return getattr(env, name)

@@ -1,9 +1,14 @@
 """The ``op`` proxy used by migration scripts: ``from alembic_django import op``.
 
 Every attribute forwards to the :class:`~alembic_django.engine.operations.Operations`
-installed by ``Operations.context(migration_context)`` while a migration runs
-(directives registered later with ``Operations.register_operation`` included).
+installed by ``Operations.context(migration_context)`` while a migration runs (found
+through a context variable, so concurrent runs in threads each see their own), with
+directives registered later with ``Operations.register_operation`` included.
 ``op.f`` and ``op.inline_literal`` need no running migration.
+
+Code written for Alembic may install an ``Operations`` by assigning it to the
+module's ``_proxy`` attribute (Alembic's own test fixtures do): it is used when no
+migration is running in the current context.  ``op._proxy`` reads the one in use.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ def _operations_class() -> Any:
 def _current(name: str) -> Any:
     ops = _operations_class().current()
     if ops is None:
+        ops = globals().get("_proxy")
+    if ops is None:
         from .engine.errors import CommandError
 
         raise CommandError(
@@ -34,6 +41,11 @@ def _current(name: str) -> Any:
 
 
 def __getattr__(name: str) -> Callable[..., Any]:
+    if name == "_proxy":
+        current = _operations_class().current()
+        if current is None:
+            raise AttributeError(name)
+        return current
     if name.startswith("_"):
         raise AttributeError(name)
     cls = _operations_class()

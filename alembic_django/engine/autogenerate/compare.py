@@ -59,35 +59,57 @@ def _autogen_for_schemas(actx: AutogenContext, upgrade_ops: Any) -> None:
 
 @builtin
 def _autogen_for_tables(actx: AutogenContext, upgrade_ops: Any, schemas: Any) -> None:
-    """``"schema"`` / ``"tables"``: added, removed and changed tables.
-
-    The database is reflected in bulk; ``"table"`` comparators run for each table,
-    ``"column"`` comparators for each column present on both sides.
-    """
+    """``"schema"`` / ``"tables"``: added, removed and changed tables of ``schemas``."""
     insp = actx.inspector
+    default_schema = insp.default_schema_name
+
+    def norm(schema: str | None) -> str | None:
+        return None if schema == default_schema else schema
+
+    version_key = _version_key(actx, norm)
+    conn_names = set()
+    for schema in sorted(schemas, key=lambda s: s or ""):
+        for t in insp.get_table_names(schema=schema):
+            if (schema, t) != version_key and \
+                    actx.run_name_filters(t, "table", {"schema_name": schema}):
+                conn_names.add((schema, t))
+    wanted = {norm(s) for s in schemas}
+    meta_names = {(norm(t.schema), t.name) for t in actx.sorted_tables
+                  if norm(t.schema) in wanted and (norm(t.schema), t.name) != version_key}
+    _compare_tables(conn_names, meta_names, insp, upgrade_ops, actx)
+
+
+def _version_key(actx: AutogenContext, norm: Callable[[Any], Any]) -> TableKey:
+    version_table = actx.opts.get("version_table") or "alembic_version"
+    return (norm(actx.opts.get("version_table_schema")), version_table)
+
+
+def _compare_tables(conn_table_names: set, metadata_table_names: set, inspector: Any,
+                    upgrade_ops: Any, autogen_context: AutogenContext) -> None:
+    """Compare the tables named on each side (``(schema, name)`` pairs, ``None`` for the
+    default schema): the database is reflected in bulk, ``"table"`` comparators run for
+    each table, ``"column"`` comparators for each column present on both sides."""
+    actx = autogen_context
+    insp = inspector
     dialect = actx.dialect
     default_schema = insp.default_schema_name
 
     def norm(schema: str | None) -> str | None:
         return None if schema == default_schema else schema
 
-    version_table = actx.opts.get("version_table") or "alembic_version"
-    version_key = (norm(actx.opts.get("version_table_schema")), version_table)
-
     conn: dict[TableKey, ReflectedTable] = {}
-    for schema in sorted(schemas, key=lambda s: s or ""):
+    by_schema: dict[str | None, list[str]] = {}
+    for schema, name in conn_table_names:
+        by_schema.setdefault(schema, []).append(name)
+    for schema in sorted(by_schema, key=lambda s: s or ""):
         all_names = insp.get_table_names(schema=schema)
-        names = [
-            t for t in all_names
-            if (schema, t) != version_key
-            and actx.run_name_filters(t, "table", {"schema_name": schema})
-        ]
-        conn.update(reflect_schema(insp, dialect, schema, names, all_names))
+        conn.update(reflect_schema(insp, dialect, schema, sorted(by_schema[schema]),
+                                   all_names))
 
     meta_tables: dict[TableKey, sa.Table] = {}
     for key, table in actx.table_key_to_table.items():
         nkey = (norm(key[0]), key[1])
-        if nkey != version_key:
+        if nkey in metadata_table_names:
             meta_tables[nkey] = table
     meta_order = [
         (norm(t.schema), t.name) for t in actx.sorted_tables

@@ -113,6 +113,19 @@ def render_metadata_default(dialect: Any, column: sa.Column) -> str | None:
         return str(arg)
 
 
+def _render_server_default_for_compare(metadata_default: Any, autogen_context: Any) -> str | None:
+    """A model server default as the text a ``compare_server_default`` callable gets:
+    a string as given, an expression compiled for the dialect, anything else None."""
+    if isinstance(metadata_default, sa_schema.DefaultClause):
+        metadata_default = metadata_default.arg
+    if isinstance(metadata_default, str):
+        return metadata_default
+    if isinstance(metadata_default, sa.sql.ClauseElement):
+        return str(metadata_default.compile(dialect=autogen_context.dialect,
+                                            compile_kwargs={"literal_binds": True}))
+    return None
+
+
 def render_reflected_default(column: sa.Column) -> str | None:
     default = column.server_default
     if default is None or not isinstance(default, sa_schema.DefaultClause):

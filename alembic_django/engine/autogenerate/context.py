@@ -33,13 +33,20 @@ class AutogenContext:
             merged.update(getattr(migration_context, "opts", None) or {})
         merged.update(opts or {})
         self.opts = merged
+        if autogenerate and migration_context is not None and \
+                getattr(migration_context, "as_sql", False):
+            raise CommandError(
+                "autogenerate can't use as_sql=True as it prevents querying the "
+                "database for schema information"
+            )
         if metadata is None:
             metadata = merged.get("target_metadata")
-        if autogenerate and metadata is None:
+        script = getattr(migration_context, "script", None)
+        if autogenerate and metadata is None and script is not None:
             raise CommandError(
                 "Can't proceed with --autogenerate option; environment script "
-                "env.py does not provide a MetaData object or sequence of objects "
-                "to the context."
+                f"{script.env_py_location} does not provide a MetaData object or sequence "
+                "of objects to the context."
             )
         self.metadata = metadata
         self.migration_context = migration_context
@@ -52,11 +59,6 @@ class AutogenContext:
 
             dialect = DefaultDialect()
         self.dialect = dialect
-        if autogenerate and self.connection is None:
-            raise CommandError(
-                "autogenerate can't use as_sql=True as it prevents querying the "
-                "database for schema information"
-            )
         self.comparators = _comparators(merged) if autogenerate else None
         self.imports: set = set()
         self._has_batch = False

@@ -210,3 +210,61 @@ def _build_column(col: dict) -> sa.Column:
     if col.get("identity"):
         args.append(sa.Identity(**col["identity"]))
     return sa.Column(col["name"], col["type"], *args, **kw)
+
+
+class _InspectorConv:
+    """An ``Inspector`` whose reflected constraint and index names come back wrapped in
+    ``conv()``, so that a naming convention is not applied to them a second time
+    (Alembic's class of that name).  ``pre_cache_tables`` reflects many tables with
+    one query per kind of object, as :func:`reflect_schema` does."""
+
+    __slots__ = ("inspector",)
+
+    _KINDS = {"get_indexes": "indexes", "get_unique_constraints": "uniques",
+              "get_foreign_keys": "foreign_keys", "get_check_constraints": "checks"}
+
+    def __init__(self, inspector: Any) -> None:
+        self.inspector = inspector
+
+    def pre_cache_tables(self, schema: str | None, tablenames: list[str],
+                         all_available_tablenames: list[str]) -> None:
+        cache = self.inspector.info_cache.setdefault("_alembic_django_reflected", {})
+        todo = [t for t in tablenames if (schema, t) not in cache]
+        if todo:
+            cache.update(reflect_schema(self.inspector, self.inspector.dialect, schema, todo,
+                                        list(all_available_tablenames)))
+
+    def _get(self, method: str, tname: str, schema: str | None) -> list[dict]:
+        cached = self.inspector.info_cache.get("_alembic_django_reflected", {}).get(
+            (schema, tname))
+        if cached is not None:
+            items = getattr(cached, self._KINDS[method])
+        else:
+            items = getattr(self.inspector, method)(tname, schema=schema)
+        return [self._conv(item) for item in items]
+
+    @staticmethod
+    def _conv(item: dict) -> dict:
+        item = dict(item)
+        if item.get("name") is not None:
+            item["name"] = sa.sql.elements.conv(item["name"])
+        return item
+
+    def get_indexes(self, tname: str, schema: str | None = None) -> list[dict]:
+        return self._get("get_indexes", tname, schema)
+
+    def get_unique_constraints(self, tname: str, schema: str | None = None) -> list[dict]:
+        return self._get("get_unique_constraints", tname, schema)
+
+    def get_foreign_keys(self, tname: str, schema: str | None = None) -> list[dict]:
+        return self._get("get_foreign_keys", tname, schema)
+
+    def get_check_constraints(self, tname: str, schema: str | None = None) -> list[dict]:
+        return self._get("get_check_constraints", tname, schema)
+
+    def reflect_table(self, table: sa.Table, include_columns: Any = None) -> None:
+        """Reflect into ``table``, then mark its constraint and index names final."""
+        self.inspector.reflect_table(table, include_columns=include_columns)
+        for obj in [*table.constraints, *table.indexes]:
+            if isinstance(obj.name, str) and not isinstance(obj.name, sa.sql.elements.conv):
+                obj.name = sa.sql.elements.conv(obj.name)

@@ -21,6 +21,7 @@ from ...util.sqla_compat import _constraint_is_named, _is_type_bound, all_table_
 from ..compare import builtin
 from ..compare_constraints import _norm_expr
 from ..plugins import Plugin
+from ..reflect import _InspectorConv
 
 __all__ = ["PriorityDispatchResult", "setup"]
 
@@ -41,7 +42,7 @@ def _compare_check_constraints(actx: Any, mto: Any, schema: str | None, tname: s
     if conn_table is None or metadata_table is None:
         return PriorityDispatchResult.CONTINUE
     try:
-        reflected = actx.inspector.get_check_constraints(tname, schema=schema)
+        reflected = _InspectorConv(actx.inspector).get_check_constraints(tname, schema=schema)
     except NotImplementedError:
         return PriorityDispatchResult.CONTINUE
     parents = {"table_name": tname, "schema_name": schema}

@@ -2,6 +2,6 @@
 
 from .....engine.autogenerate.compare import _produce_net_changes, comparators  # noqa: F401
 from .....engine.autogenerate.plugins import Plugin
-from . import comments, constraints, schema, server_defaults, tables, types  # noqa: F401
+from . import comments, constraints, schema, server_defaults, tables, types, util  # noqa: F401
 
 __all__ = ["Plugin", "comparators"]

@@ -1,7 +1,6 @@
-"""``alembic.autogenerate.compare.schema``: the built-in plugin ``alembic.autogenerate.schema``."""
+"""``alembic.autogenerate.compare.schema``: the plugin ``alembic.autogenerate.schemas``."""
 
-from .....engine.autogenerate.builtin_plugins import schema as _impl
-
-setup = _impl.setup
+from .....engine.autogenerate.builtin_plugins.schema import setup
+from .....engine.autogenerate.compare import _autogen_for_schemas as _produce_net_changes  # noqa: F401
 
 __all__ = ["setup"]

@@ -1,7 +1,19 @@
-"""``alembic.autogenerate.compare.server_defaults``: the built-in plugin ``alembic.autogenerate.server_defaults``."""
+"""``alembic.autogenerate.compare.server_defaults``: the plugin ``alembic.autogenerate.defaults``.
 
-from .....engine.autogenerate.builtin_plugins import server_defaults as _impl
+The engine compares identity and server defaults in one function (the user's
+``compare_server_default`` callable first, then the dialect's rules).
+"""
 
-setup = _impl.setup
+from .....engine.autogenerate.builtin_plugins.server_defaults import setup
+from .....engine.autogenerate.compare import (  # noqa: F401
+    _compare_server_default as _dialect_impl_compare_server_default,
+)
+from .....engine.autogenerate.compare import (  # noqa: F401
+    _compare_server_default as _user_compare_server_default,
+)
+from .....engine.autogenerate.compare import _setup_autoincrement  # noqa: F401
+from .....engine.autogenerate.compare_types import (  # noqa: F401
+    _render_server_default_for_compare,
+)
 
 __all__ = ["setup"]

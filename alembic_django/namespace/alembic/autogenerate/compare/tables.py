@@ -1,7 +1,6 @@
 """``alembic.autogenerate.compare.tables``: the built-in plugin ``alembic.autogenerate.tables``."""
 
-from .....engine.autogenerate.builtin_plugins import tables as _impl
-
-setup = _impl.setup
+from .....engine.autogenerate.builtin_plugins.tables import setup
+from .....engine.autogenerate.compare import _autogen_for_tables, _compare_tables  # noqa: F401
 
 __all__ = ["setup"]

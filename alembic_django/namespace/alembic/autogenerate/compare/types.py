@@ -1,7 +1,11 @@
-"""``alembic.autogenerate.compare.types``: the built-in plugin ``alembic.autogenerate.types``."""
+"""``alembic.autogenerate.compare.types``: the built-in plugin ``alembic.autogenerate.types``.
 
-from .....engine.autogenerate.builtin_plugins import types as _impl
+The engine compares types in one function (the user's ``compare_type`` callable
+first, then the dialect's rules), registered under both of Alembic's names.
+"""
 
-setup = _impl.setup
+from .....engine.autogenerate.builtin_plugins.types import setup
+from .....engine.autogenerate.compare import _compare_type as _dialect_impl_compare_type
+from .....engine.autogenerate.compare import _compare_type as _user_compare_type  # noqa: F401
 
 __all__ = ["setup"]
