@@ -300,8 +300,8 @@ def test_post_write_hooks_ini_and_toml(tmp_path):
     from alembic_django.engine.script.location import post_write_hooks
 
     hooks = post_write_hooks(Config(tmp_path / "alembic.ini"))
-    assert [h["name"] for h in hooks] == ["black", "ruff"]
-    assert hooks[0] == {"name": "black", "type": "console_scripts", "entrypoint": "black",
+    assert [h["_hook_name"] for h in hooks] == ["black", "ruff"]  # Alembic's key
+    assert hooks[0] == {"_hook_name": "black", "type": "console_scripts", "entrypoint": "black",
                         "options": "-l 79 REVISION_SCRIPT_FILENAME"}
     write(tmp_path / "pyproject.toml", """
         [tool.alembic]
@@ -313,7 +313,7 @@ def test_post_write_hooks_ini_and_toml(tmp_path):
         options = "check --fix REVISION_SCRIPT_FILENAME"
     """)
     hooks = post_write_hooks(Config(toml_file=tmp_path / "pyproject.toml"))
-    assert hooks == [{"name": "ruff", "type": "module", "module": "ruff",
+    assert hooks == [{"_hook_name": "ruff", "type": "module", "module": "ruff",
                       "options": "check --fix REVISION_SCRIPT_FILENAME"}]
 
 

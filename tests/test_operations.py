@@ -224,7 +224,7 @@ def test_offline_postgresql_alter_column_sql():
         "ALTER TABLE t ALTER COLUMN n TYPE INTEGER USING n::integer",
         "ALTER TABLE t ALTER COLUMN n SET NOT NULL",
         "ALTER TABLE t ALTER COLUMN n SET DEFAULT '0'",
-        "ALTER TABLE t RENAME COLUMN n TO m",
+        "ALTER TABLE t RENAME n TO m",  # Alembic's PostgreSQL spelling
     ]
 
 

@@ -19,7 +19,7 @@ from ..errors import CommandError
 from ..operations import ops
 from ..util.langhelpers import PriorityDispatcher
 from . import compare_constraints as cc
-from . import compare_types as ct
+from ..ddl import compare_types as ct
 from .context import AutogenContext
 from .reflect import ReflectedTable, TableKey, build_table, reflect_schema
 
@@ -73,9 +73,8 @@ def _autogen_for_tables(actx: AutogenContext, upgrade_ops: Any, schemas: Any) ->
             if (schema, t) != version_key and \
                     actx.run_name_filters(t, "table", {"schema_name": schema}):
                 conn_names.add((schema, t))
-    wanted = {norm(s) for s in schemas}
     meta_names = {(norm(t.schema), t.name) for t in actx.sorted_tables
-                  if norm(t.schema) in wanted and (norm(t.schema), t.name) != version_key}
+                  if (norm(t.schema), t.name) != version_key}
     _compare_tables(conn_names, meta_names, insp, upgrade_ops, actx)
 
 
@@ -315,7 +314,9 @@ def _compare_type(actx: AutogenContext, aco: Any, schema: str | None, tname: str
         differs = setting(actx.migration_context, conn_col, meta_col,
                           conn_col.type, meta_col.type)
     if differs is None:
-        differs = ct.types_differ(actx.dialect, conn_col, meta_col)
+        impl = getattr(actx.migration_context, "impl", None)
+        differs = (impl.compare_type(conn_col, meta_col) if impl is not None
+                   else ct.types_differ(actx.dialect, conn_col, meta_col))
     if differs:
         aco.modify_type = meta_col.type
 
@@ -368,8 +369,11 @@ def _compare_server_default(actx: AutogenContext, aco: Any, schema: str | None, 
         differs = setting(actx.migration_context, conn_col, meta_col, rendered_meta,
                           meta_default, rendered_conn)
     if differs is None:
-        differs = ct.defaults_differ(actx.dialect, conn_col, meta_col, rendered_meta,
-                                     rendered_conn)
+        impl = getattr(actx.migration_context, "impl", None)
+        differs = (impl.compare_server_default(conn_col, meta_col, rendered_meta, rendered_conn)
+                   if impl is not None else
+                   ct.defaults_differ(actx.dialect, conn_col, meta_col, rendered_meta,
+                                      rendered_conn))
     if differs:
         aco.modify_server_default = meta_default
 

@@ -133,9 +133,11 @@ class AutogenContext:
                 )
         return all(fn(name, type_, parent_names) for fn in self._name_filters)
 
-    def run_object_filters(self, obj: Any, name: str | None, type_: str,
+    def run_object_filters(self, object_: Any, name: str | None, type_: str,
                            reflected: bool, compare_to: Any) -> bool:
-        return all(fn(obj, name, type_, reflected, compare_to) for fn in self._object_filters)
+        """Whether every ``include_object`` hook accepts ``object_``."""
+        return all(fn(object_, name, type_, reflected, compare_to)
+                   for fn in self._object_filters)
 
     run_filters = run_object_filters
 

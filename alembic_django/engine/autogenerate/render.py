@@ -104,10 +104,15 @@ def user_defined(type_: str, obj: Any, actx: AutogenContext) -> Any:
     return False
 
 
-def repr_type(type_: Any, actx: AutogenContext, _skip_variants: bool = False) -> str:
+def _repr_type(type_: Any, actx: AutogenContext, _skip_variants: bool = False) -> str:
     rendered = user_defined("type", type_, actx)
     if rendered is not False:
         return rendered
+    impl = getattr(actx.migration_context, "impl", None)
+    if impl is not None and hasattr(impl, "render_type"):
+        rendered = impl.render_type(type_, actx)
+        if rendered is not False:
+            return rendered
     mod = type(type_).__module__
     if not _skip_variants and getattr(type_, "_variant_mapping", None):
         return _render_variant(type_, actx)
@@ -134,7 +139,7 @@ def _with_item_type(prefix: str, type_: Any, actx: AutogenContext) -> str:
             continue
         inner = repr(value)
         pattern = re.compile(r"(?<=[(=\s])" + re.escape(inner))
-        text = pattern.sub(lambda m: repr_type(value, actx), text, count=1)
+        text = pattern.sub(lambda m: _repr_type(value, actx), text, count=1)
     return text
 
 
@@ -147,13 +152,13 @@ def _init_args(cls: type) -> frozenset:
 
 
 def _render_variant(type_: Any, actx: AutogenContext) -> str:
-    base = repr_type(type_, actx, _skip_variants=True)
+    base = _repr_type(type_, actx, _skip_variants=True)
     for dialect, variant in sorted(type_._variant_mapping.items()):
-        base += f".with_variant({repr_type(variant, actx)}, {dialect!r})"
+        base += f".with_variant({_repr_type(variant, actx)}, {dialect!r})"
     return base
 
 
-def render_potential_expr(value: Any, actx: AutogenContext, wrap_in_text: bool = True) -> str:
+def _render_potential_expr(value: Any, actx: AutogenContext, wrap_in_text: bool = True) -> str:
     if isinstance(value, sa.sql.ClauseElement):
         sql = str(value.compile(dialect=actx.dialect, compile_kwargs={"literal_binds": True,
                                                                        "include_table": False}))
@@ -163,7 +168,7 @@ def render_potential_expr(value: Any, actx: AutogenContext, wrap_in_text: bool =
     return repr(value)
 
 
-def render_server_default(default: Any, actx: AutogenContext, repr_: bool = True) -> Any:
+def _render_server_default(default: Any, actx: AutogenContext, repr_: bool = True) -> Any:
     rendered = user_defined("server_default", default, actx)
     if rendered is not False:
         return rendered
@@ -175,14 +180,14 @@ def render_server_default(default: Any, actx: AutogenContext, repr_: bool = True
         if isinstance(default.arg, str):
             default = default.arg
         else:
-            return render_potential_expr(default.arg, actx)
+            return _render_potential_expr(default.arg, actx)
     if isinstance(default, str) and repr_:
         default = repr(re.sub(r"^'|'$", "", default))
     return default
 
 
 def _render_computed(computed: Any, actx: AutogenContext) -> str:
-    text = render_potential_expr(computed.sqltext, actx, wrap_in_text=False)
+    text = _render_potential_expr(computed.sqltext, actx, wrap_in_text=False)
     kw = f", persisted={computed.persisted!r}" if computed.persisted is not None else ""
     return f"{sa_prefix(actx)}Computed({text}{kw})"
 
@@ -198,14 +203,14 @@ def _render_identity(identity: Any, actx: AutogenContext) -> str:
     return f"{sa_prefix(actx)}Identity({', '.join(kw)})"
 
 
-def render_column(column: sa.Column, actx: AutogenContext) -> str:
+def _render_column(column: sa.Column, actx: AutogenContext) -> str:
     rendered = user_defined("column", column, actx)
     if rendered is not False:
         return rendered
     args: list[str] = []
     opts: list[tuple] = []
     if column.server_default is not None:
-        rendered = render_server_default(column.server_default, actx)
+        rendered = _render_server_default(column.server_default, actx)
         if rendered:
             if isinstance(column.server_default, (sa.Computed, sa.Identity)):
                 args.append(rendered)
@@ -222,7 +227,7 @@ def render_column(column: sa.Column, actx: AutogenContext) -> str:
     kwargs = [f"{k}={v}" for k, v in opts]
     kwargs += [f"{k}={v!r}" for k, v in sorted(column.kwargs.items())]
     return "{}Column({!r}, {}, {}{})".format(
-        sa_prefix(actx), _ident(column.name), repr_type(column.type, actx),
+        sa_prefix(actx), _ident(column.name), _repr_type(column.type, actx),
         "".join(a + ", " for a in args), ", ".join(kwargs))
 
 
@@ -230,19 +235,22 @@ def _dialect_kwargs(obj: Any) -> list[str]:
     return [f"{k}={v!r}" for k, v in sorted(getattr(obj, "dialect_kwargs", {}).items())]
 
 
-def render_constraint(const: Any, actx: AutogenContext, namespace_md: Any = None) -> str | None:
+def _render_constraint(const: Any, actx: AutogenContext,
+                       namespace_metadata: Any = None) -> str | None:
+    namespace_md = namespace_metadata
     if isinstance(const, sa.PrimaryKeyConstraint):
         return _render_primary_key(const, actx)
     if isinstance(const, sa.ForeignKeyConstraint):
         return _render_foreign_key(const, actx, namespace_md)
     if isinstance(const, sa.UniqueConstraint):
-        return _render_unique(const, actx)
+        return _render_unique_constraint(const, actx)
     if isinstance(const, sa.CheckConstraint):
-        return _render_check(const, actx)
+        return _render_check_constraint(const, actx)
     return None
 
 
-def _render_primary_key(const: Any, actx: AutogenContext) -> str | None:
+def _render_primary_key(const: Any, actx: AutogenContext,
+                        namespace_metadata: Any = None) -> str | None:
     rendered = user_defined("primary_key", const, actx)
     if rendered is not False:
         return rendered
@@ -294,7 +302,8 @@ def _render_foreign_key(const: Any, actx: AutogenContext, namespace_md: Any) -> 
         ", ".join(opts))
 
 
-def _render_unique(const: Any, actx: AutogenContext) -> str | None:
+def _render_unique_constraint(const: Any, actx: AutogenContext,
+                              namespace_metadata: Any = None) -> str | None:
     rendered = user_defined("unique", const, actx)
     if rendered is not False:
         return rendered
@@ -329,7 +338,8 @@ def _uq_constraint(const: Any, actx: AutogenContext, alter: bool, name: Any = No
     return f"{sa_prefix(actx)}UniqueConstraint({', '.join(args + opts + dialect_kw)})"
 
 
-def _render_check(const: Any, actx: AutogenContext) -> str | None:
+def _render_check_constraint(const: Any, actx: AutogenContext,
+                             namespace_metadata: Any = None) -> str | None:
     rendered = user_defined("check", const, actx)
     if rendered is not False:
         return rendered
@@ -341,7 +351,7 @@ def _render_check(const: Any, actx: AutogenContext) -> str | None:
     for key in ("deferrable", "initially"):
         if getattr(const, key, None):
             opts.append(f"{key}={str(getattr(const, key))!r}")
-    text = render_potential_expr(const.sqltext, actx, wrap_in_text=False)
+    text = _render_potential_expr(const.sqltext, actx, wrap_in_text=False)
     return f"{sa_prefix(actx)}CheckConstraint({', '.join([text] + opts)})"
 
 
@@ -353,7 +363,7 @@ def index_expressions(columns: Any, actx: AutogenContext) -> list[str]:
         elif isinstance(col, sa.Column):
             out.append(repr(_ident(col.name)))
         else:
-            out.append(render_potential_expr(col, actx))
+            out.append(_render_potential_expr(col, actx))
     return out
 
 
@@ -379,12 +389,13 @@ def _render_modify_table(actx: AutogenContext, op: Any) -> list[str]:
 
 
 @renders(ops.CreateTableOp)
-def _add_table(actx: AutogenContext, op: Any) -> str:
+def _add_table(autogen_context: AutogenContext, op: Any) -> str:
+    actx = autogen_context
     columns = [c for c in op.columns if isinstance(c, sa.Column)]
     constraints = [c for c in op.columns if isinstance(c, sa_schema.Constraint)]
     namespace_md = op._namespace_metadata
-    args = [r for r in (render_column(c, actx) for c in columns) if r]
-    args += sorted(r for r in (render_constraint(c, actx, namespace_md) for c in constraints)
+    args = [r for r in (_render_column(c, actx) for c in columns) if r]
+    args += sorted(r for r in (_render_constraint(c, actx, namespace_md) for c in constraints)
                    if r is not None)
     if len(args) > MAX_PYTHON_ARGS:
         args_str = "*[" + ",\n".join(args) + "]"
@@ -407,7 +418,8 @@ def _add_table(actx: AutogenContext, op: Any) -> str:
 
 
 @renders(ops.DropTableOp)
-def _drop_table(actx: AutogenContext, op: Any) -> str:
+def _drop_table(autogen_context: AutogenContext, op: Any) -> str:
+    actx = autogen_context
     text = f"{alembic_prefix(actx)}drop_table({_ident(op.table_name)!r}"
     if op.schema:
         text += f", schema={_ident(op.schema)!r}"
@@ -417,8 +429,9 @@ def _drop_table(actx: AutogenContext, op: Any) -> str:
 
 
 @renders(ops.AddColumnOp)
-def _add_column(actx: AutogenContext, op: Any) -> str:
-    col = render_column(op.column, actx)
+def _add_column(autogen_context: AutogenContext, op: Any) -> str:
+    actx = autogen_context
+    col = _render_column(op.column, actx)
     if actx._has_batch:
         return f"{alembic_prefix(actx)}add_column({col})"
     text = f"{alembic_prefix(actx)}add_column({_ident(op.table_name)!r}, {col}"
@@ -428,7 +441,8 @@ def _add_column(actx: AutogenContext, op: Any) -> str:
 
 
 @renders(ops.DropColumnOp)
-def _drop_column(actx: AutogenContext, op: Any) -> str:
+def _drop_column(autogen_context: AutogenContext, op: Any) -> str:
+    actx = autogen_context
     if actx._has_batch:
         return f"{alembic_prefix(actx)}drop_column({_ident(op.column_name)!r})"
     text = f"{alembic_prefix(actx)}drop_column({_ident(op.table_name)!r}, {_ident(op.column_name)!r}"
@@ -446,14 +460,14 @@ def _alter_column(actx: AutogenContext, op: Any) -> str:
     else:
         text = f"{prefix}alter_column({_ident(op.table_name)!r}, {_ident(op.column_name)!r}"
     if op.existing_type is not None:
-        text += f",\n{ind}existing_type={repr_type(op.existing_type, actx)}"
+        text += f",\n{ind}existing_type={_repr_type(op.existing_type, actx)}"
     if op.modify_server_default is not False:
-        text += ",\n{}server_default={}".format(ind, render_server_default(op.modify_server_default,
+        text += ",\n{}server_default={}".format(ind, _render_server_default(op.modify_server_default,
                                                                      actx))
     if op.modify_name is not None:
         text += f",\n{ind}new_column_name={op.modify_name!r}"
     if op.modify_type is not None:
-        text += f",\n{ind}type_={repr_type(op.modify_type, actx)}"
+        text += f",\n{ind}type_={_repr_type(op.modify_type, actx)}"
     if op.modify_nullable is not None:
         text += f",\n{ind}nullable={op.modify_nullable!r}"
     if op.modify_comment is not False:
@@ -466,14 +480,15 @@ def _alter_column(actx: AutogenContext, op: Any) -> str:
     if autoincrement is not None:
         text += f",\n{ind}autoincrement={autoincrement!r}"
     if op.modify_server_default is False and op.existing_server_default:
-        text += f",\n{ind}existing_server_default={render_server_default(op.existing_server_default, actx)}"
+        text += f",\n{ind}existing_server_default={_render_server_default(op.existing_server_default, actx)}"
     if op.schema and not actx._has_batch:
         text += f",\n{ind}schema={_ident(op.schema)!r}"
     return text + ")"
 
 
 @renders(ops.CreateIndexOp)
-def _add_index(actx: AutogenContext, op: Any) -> str:
+def _add_index(autogen_context: AutogenContext, op: Any) -> str:
+    actx = autogen_context
     opts = [f"{k}={v!r}" for k, v in sorted(op.kw.items())]
     if op.if_not_exists is not None:
         opts.append(f"if_not_exists={bool(op.if_not_exists)!r}")
@@ -487,7 +502,8 @@ def _add_index(actx: AutogenContext, op: Any) -> str:
 
 
 @renders(ops.DropIndexOp)
-def _drop_index(actx: AutogenContext, op: Any) -> str:
+def _drop_index(autogen_context: AutogenContext, op: Any) -> str:
+    actx = autogen_context
     opts = [f"{k}={v!r}" for k, v in sorted(op.kw.items())]
     if op.if_exists is not None:
         opts.append(f"if_exists={bool(op.if_exists)!r}")
@@ -540,7 +556,7 @@ def _add_check_constraint(actx: AutogenContext, op: Any) -> str:
     args = [repr(gen_name(actx, op.constraint_name))]
     if not actx._has_batch:
         args.append(repr(_ident(op.table_name)))
-    args.append(render_potential_expr(op.condition, actx, wrap_in_text=False))
+    args.append(_render_potential_expr(op.condition, actx, wrap_in_text=False))
     if op.schema and not actx._has_batch:
         args.append(f"schema={op.schema!r}")
     return "{}create_check_constraint({})".format(alembic_prefix(actx), ", ".join(args))

@@ -16,11 +16,11 @@ from ..errors import CommandError
 
 
 class RevisionContext:
-    def __init__(self, config: Any, script: Any, args: dict[str, Any],
+    def __init__(self, config: Any, script_directory: Any, command_args: dict[str, Any],
                  process_revision_directives: Any = None) -> None:
         self.config = config
-        self.script = script
-        self.args = args
+        self.script = script_directory
+        self.args = command_args
         self.process_revision_directives = process_revision_directives
         self.template_args: dict[str, Any] = {"config": config}
         self.directives: list | None = None

@@ -62,13 +62,15 @@ def revision(config: Any, message: str | None = None, autogenerate: bool = False
 
 @command
 def merge(config: Any, revisions: list[str], message: str | None = None,
-          branch_label: str | None = None, rev_id: str | None = None) -> Script:
+          branch_label: str | None = None, rev_id: str | None = None,
+          splice: bool = False) -> Script:
     """Merge two revisions together.  Creates a new migration file.
 
     :param revisions: one or more revisions, or 'heads' for all heads
     :param message: string message to apply to the revision
     :param branch_label: specify a branch label to apply to the new revision
     :param rev_id: specify a hardcoded revision id instead of generating one
+    :param splice: allow a non-head revision among those merged
     """
     script = ScriptDirectory.from_config(config)
     template_args: dict[str, Any] = {"config": config}
@@ -84,7 +86,7 @@ def merge(config: Any, revisions: list[str], message: str | None = None,
     if isinstance(revisions, str):
         revisions = [revisions]
     new = script.generate_revision(
-        rev_id or new_rev_id(), message, head=tuple(revisions),
+        rev_id or new_rev_id(), message, head=tuple(revisions), splice=splice,
         branch_labels=branch_label, **template_args,
     )
     return new
@@ -147,7 +149,7 @@ def history(config: Any, rev_range: str | None = None, verbose: bool = False,
     :param verbose: use more verbose output
     :param indicate_current: indicate the current revision
     """
-    from .history import history_revisions, render_dot, render_graph
+    from .history_graph import history_revisions, render_dot, render_graph
 
     script = ScriptDirectory.from_config(config)
     revs, current = history_revisions(config, script, rev_range, indicate_current)

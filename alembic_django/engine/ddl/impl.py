@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
 from ..errors import CommandError
 from . import base
+from .compare_types import Params  # noqa: F401  (Alembic's import path)
 from .base import alter_table, format_literal, format_server_default, format_type  # noqa: F401
 
 
@@ -92,15 +93,6 @@ class ComparisonResult(NamedTuple):
         return cls("skip", ", ".join(reason) if not isinstance(reason, str) else reason)
 
 
-class Params(NamedTuple):
-    """A reflected type's name and arguments, as the type comparison reads them."""
-
-    token0: str
-    tokens: list[str]
-    args: list[str]
-    kwargs: dict[str, str]
-
-
 #: the implementation class of each dialect name (filled by :class:`ImplMeta`)
 _impls: dict[str, type[DefaultImpl]] = {}
 
@@ -112,6 +104,14 @@ class ImplMeta(type):
         super().__init__(classname, bases, dict_)
         for name in (dict_.get("__dialect__") or "").split():
             _impls[name] = cls  # type: ignore[assignment]
+
+
+def version_table_definition(name: str, schema: str | None, pk: bool) -> sa.Table:
+    """``<name>(version_num VARCHAR(32) NOT NULL[, CONSTRAINT <name>_pkc PRIMARY KEY])``."""
+    args: list[Any] = [sa.Column("version_num", sa.String(32), nullable=False)]
+    if pk:
+        args.append(sa.PrimaryKeyConstraint("version_num", name=f"{name}_pkc"))
+    return sa.Table(name, sa.MetaData(), *args, schema=schema)
 
 
 class DefaultImpl(metaclass=ImplMeta):
@@ -223,7 +223,8 @@ class DefaultImpl(metaclass=ImplMeta):
 
     # -- tables -------------------------------------------------------------------
 
-    def create_table(self, table: sa.Table, if_not_exists: bool | None = None) -> None:
+    def create_table(self, table: sa.Table, if_not_exists: bool | None = None,
+                     **kw: Any) -> None:
         bind = self.ddl_bind
         table.dispatch.before_create(table, bind, checkfirst=False, _ddl_runner=self)
         self._exec(sa_schema.CreateTable(table, if_not_exists=bool(if_not_exists)))
@@ -237,7 +238,7 @@ class DefaultImpl(metaclass=ImplMeta):
                 if column.comment:
                     self.create_column_comment(column)
 
-    def drop_table(self, table: sa.Table, if_exists: bool | None = None) -> None:
+    def drop_table(self, table: sa.Table, if_exists: bool | None = None, **kw: Any) -> None:
         bind = self.ddl_bind
         table.dispatch.before_drop(table, bind, checkfirst=False, _ddl_runner=self)
         self._exec(sa_schema.DropTable(table, if_exists=bool(if_exists)))
@@ -348,7 +349,7 @@ class DefaultImpl(metaclass=ImplMeta):
     def drop_index(self, index: sa.Index, **kw: Any) -> None:
         self._exec(sa_schema.DropIndex(index, if_exists=bool(kw.get("if_exists"))))
 
-    def add_constraint(self, const: Any) -> None:
+    def add_constraint(self, const: Any, **kw: Any) -> None:
         if const._create_rule is None or const._create_rule(self):
             self._exec(sa_schema.AddConstraint(const))
 
@@ -360,7 +361,7 @@ class DefaultImpl(metaclass=ImplMeta):
 
     # -- data ---------------------------------------------------------------------
 
-    def bulk_insert(self, table: Any, rows: list, multiinsert: bool = True) -> None:
+    def bulk_insert(self, table: Any, rows: list, multiinsert: bool = True, **kw: Any) -> None:
         if not isinstance(rows, list):
             raise CommandError(f"bulk_insert into {getattr(table, 'name', table)!r}: "
                                "rows must be a list of dictionaries")
@@ -381,6 +382,44 @@ class DefaultImpl(metaclass=ImplMeta):
             else:
                 for row in rows:
                     self._exec(table.insert().inline().values(**row))
+
+    # -- hooks a dialect implementation may override ---------------------------------
+
+    def start_migrations(self) -> None:
+        """Called when a run of migrations starts (clears ``memo``)."""
+        self.memo = {}
+
+    def version_table_impl(self, *, version_table: str, version_table_schema: str | None,
+                           version_table_pk: bool, **kw: Any) -> sa.Table:
+        """The version table's ``Table``: ``version_num VARCHAR(32) NOT NULL`` and, with
+        ``version_table_pk``, a primary key named ``<table>_pkc``."""
+        return version_table_definition(version_table, version_table_schema, version_table_pk)
+
+    def render_type(self, type_obj: Any, autogen_context: Any) -> str | bool:
+        """Autogenerate source text for ``type_obj``, or False for the default rendering."""
+        return False
+
+    def adjust_reflected_dialect_options(self, reflected_object: dict[str, Any],
+                                         kind: str) -> dict[str, Any]:
+        """The dialect keyword arguments to rebuild a reflected object with."""
+        return dict(reflected_object.get("dialect_options", {}))
+
+    # -- autogenerate comparisons (a dialect or a plugin may override them) ----------
+
+    def compare_type(self, inspector_column: sa.Column, metadata_column: sa.Column) -> bool:
+        """Whether the reflected column's type differs from the model's."""
+        from .compare_types import types_differ
+
+        return types_differ(self.dialect, inspector_column, metadata_column)
+
+    def compare_server_default(self, inspector_column: sa.Column, metadata_column: sa.Column,
+                               rendered_metadata_default: str | None,
+                               rendered_inspector_default: str | None) -> bool:
+        """Whether the reflected server default differs from the model's."""
+        from .compare_types import defaults_differ
+
+        return defaults_differ(self.dialect, inspector_column, metadata_column,
+                               rendered_metadata_default, rendered_inspector_default)
 
     def render_ddl_sql_expr(self, expr: ClauseElement, is_server_default: bool = False,
                             **kw: Any) -> str:

@@ -81,7 +81,7 @@ class SQLiteImpl(DefaultImpl):
                     "actions; turn foreign keys off for the migration connection"
                 )
 
-    def add_constraint(self, const: Any) -> None:
+    def add_constraint(self, const: Any, **kw: Any) -> None:
         if const._create_rule is not None and not const._create_rule(self):
             return
         directive = _CONSTRAINT_DIRECTIVE.get(type(const).__name__, "add_constraint")

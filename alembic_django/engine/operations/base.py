@@ -120,26 +120,6 @@ class AbstractOperations:
         async_conn = AsyncConnection._retrieve_proxy_for_target(bind)
         return await_only(async_function(async_conn, *args, **kw_args))
 
-
-class Operations(AbstractOperations):
-    """The object behind ``op``: one method per migration directive."""
-
-    @classmethod
-    @contextmanager
-    def context(cls, migration_context: Any) -> Iterator[Operations]:
-        """Install ``Operations(migration_context)`` as the ``op`` proxy for the block."""
-        ops = cls(migration_context)
-        _current_stack.append(ops)
-        try:
-            yield ops
-        finally:
-            _current_stack.remove(ops)
-
-    @staticmethod
-    def current() -> Operations | None:
-        """The Operations installed by :meth:`context`, or None outside a migration."""
-        return _current_stack[-1] if _current_stack else None
-
     @contextmanager
     def batch_alter_table(
         self,
@@ -168,6 +148,26 @@ class Operations(AbstractOperations):
         batch_op = BatchOperations(self.migration_context, impl=impl)
         yield batch_op
         impl.flush()
+
+
+class Operations(AbstractOperations):
+    """The object behind ``op``: one method per migration directive."""
+
+    @classmethod
+    @contextmanager
+    def context(cls, migration_context: Any) -> Iterator[Operations]:
+        """Install ``Operations(migration_context)`` as the ``op`` proxy for the block."""
+        ops = cls(migration_context)
+        _current_stack.append(ops)
+        try:
+            yield ops
+        finally:
+            _current_stack.remove(ops)
+
+    @staticmethod
+    def current() -> Operations | None:
+        """The Operations installed by :meth:`context`, or None outside a migration."""
+        return _current_stack[-1] if _current_stack else None
 
 
 class BatchOperations(AbstractOperations):

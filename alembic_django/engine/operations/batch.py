@@ -19,6 +19,10 @@ from sqlalchemy import schema as sa_schema
 from sqlalchemy.types import NULLTYPE
 
 from ..errors import CommandError
+from ..util.sqla_compat import (  # noqa: F401  (Alembic's import path)
+    constraint_name_defined,
+    constraint_name_string,
+)
 
 _BATCH_ONLY_KW = ("insert_before", "insert_after")
 

@@ -183,12 +183,18 @@ class AddColumnOp(AlterTableOp):
     @classmethod
     def batch_add_column(cls, operations: Any, column: sa.Column, *,
                          insert_before: str | None = None, insert_after: str | None = None,
-                         if_not_exists: bool | None = None) -> None:
+                         if_not_exists: bool | None = None,
+                         inline_references: bool | None = None,
+                         inline_primary_key: bool | None = None) -> None:
         kw: dict = {}
         if insert_before:
             kw["insert_before"] = insert_before
         if insert_after:
             kw["insert_after"] = insert_after
+        if inline_references is not None:
+            kw["inline_references"] = inline_references
+        if inline_primary_key is not None:
+            kw["inline_primary_key"] = inline_primary_key
         return operations.invoke(cls(operations.impl.table_name, column,
                                      schema=operations.impl.schema,
                                      if_not_exists=if_not_exists, **kw))

@@ -340,6 +340,8 @@ class CreateCheckConstraintOp(AddConstraintOp):
 
 
 @Operations.register_operation("create_exclude_constraint")
+@BatchOperations.register_operation("create_exclude_constraint",
+                                    "batch_create_exclude_constraint")
 @AddConstraintOp.register_add_constraint("exclude_constraint")
 class CreateExcludeConstraintOp(AddConstraintOp):
     """PostgreSQL ``EXCLUDE USING ...`` constraint."""
@@ -384,6 +386,14 @@ class CreateExcludeConstraintOp(AddConstraintOp):
         where = kw.pop("where", None)
         return operations.invoke(cls(constraint_name, table_name, elements, where=where,
                                      schema=schema, **kw))
+
+    @classmethod
+    def batch_create_exclude_constraint(cls, operations: Any, constraint_name: str,
+                                        *elements: Any, **kw: Any) -> None:
+        """The EXCLUDE constraint on the batch's table."""
+        kw.setdefault("schema", operations.impl.schema)
+        return cls.create_exclude_constraint(operations, constraint_name,
+                                             operations.impl.table_name, *elements, **kw)
 
 
 @Operations.register_operation("create_index")

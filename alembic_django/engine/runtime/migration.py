@@ -38,19 +38,69 @@ def _log() -> logging.Logger:
 
 
 class MigrationInfo:
-    """What ``on_version_apply`` callbacks receive as ``step``."""
+    """What ``on_version_apply`` callbacks receive as ``step``: the revisions above
+    (``up``) and below (``down``) the step, whichever way it went."""
 
-    def __init__(self, step: Any, heads_before: tuple, heads_after: tuple) -> None:
+    def __init__(self, revision_map: Any, is_upgrade: bool, is_stamp: bool,
+                 up_revisions: Any, down_revisions: Any) -> None:
+        self.revision_map = revision_map
+        self.is_upgrade = is_upgrade
+        self.is_stamp = is_stamp
+        self.up_revision_ids = _ids(up_revisions)
+        self.down_revision_ids = _ids(down_revisions)
+        # the single revision of a migration step (a merge has one up, many down)
+        self.up_revision_id = self.up_revision_ids[0] if self.up_revision_ids else None
+
+    @classmethod
+    def of_step(cls, step: Any, revision_map: Any) -> MigrationInfo:
         rev = getattr(step, "revision", None)
-        self.is_upgrade = bool(getattr(step, "is_upgrade", True))
-        self.is_stamp = isinstance(step, StampStep)
-        self.is_migration = not self.is_stamp
-        self.up_revision = rev if self.is_migration else None
-        self.up_revision_id = rev.revision if rev is not None else None
-        self.up_revision_ids = (self.up_revision_id,) if self.up_revision_id else ()
-        self.down_revision_ids = tuple(rev._versioned_down_revisions) if rev is not None else ()
-        self.source_revision_ids = tuple(heads_before)
-        self.destination_revision_ids = tuple(heads_after)
+        if rev is None:  # a stamp: this one's, or the planned one of script/plan.py
+            src = getattr(step, "from_revs", None)
+            dst = getattr(step, "to_revs", None)
+            if src is None:
+                src, dst = step.from_, step.to_
+            up, down = (dst, src) if step.is_upgrade else (src, dst)
+            return cls(revision_map, step.is_upgrade, True, up, down)
+        return cls(revision_map, step.is_upgrade, False, (rev.revision,),
+                   rev._versioned_down_revisions)
+
+    @property
+    def is_migration(self) -> bool:
+        """True for a migration step, False for a stamp."""
+        return not self.is_stamp
+
+    @property
+    def source_revision_ids(self) -> tuple[str, ...]:
+        return self.down_revision_ids if self.is_upgrade else self.up_revision_ids
+
+    @property
+    def destination_revision_ids(self) -> tuple[str, ...]:
+        return self.up_revision_ids if self.is_upgrade else self.down_revision_ids
+
+    def _revs(self, ids: tuple[str, ...]) -> tuple:
+        return tuple(self.revision_map.get_revisions(ids)) if self.revision_map else ()
+
+    @property
+    def up_revision(self) -> Any:
+        if self.up_revision_id is None or self.revision_map is None:
+            return None
+        return self.revision_map.get_revision(self.up_revision_id)
+
+    @property
+    def up_revisions(self) -> tuple:
+        return self._revs(self.up_revision_ids)
+
+    @property
+    def down_revisions(self) -> tuple:
+        return self._revs(self.down_revision_ids)
+
+    @property
+    def source_revisions(self) -> tuple:
+        return self._revs(self.source_revision_ids)
+
+    @property
+    def destination_revisions(self) -> tuple:
+        return self._revs(self.destination_revision_ids)
 
     def __repr__(self) -> str:
         return (f"MigrationInfo(is_upgrade={self.is_upgrade}, up={self.up_revision_id}, "
@@ -90,7 +140,7 @@ class HeadMaintainer:
 
     def __init__(self, context: MigrationContext, heads: set[str], *, write: bool = True) -> None:
         self.context = context
-        self.heads = heads
+        self.heads = heads if isinstance(heads, set) else set(heads)
         self.write = write
 
     def update_to_step(self, step: Any) -> None:
@@ -100,6 +150,14 @@ class HeadMaintainer:
             if self.write:
                 ctx._version.apply(ctx.impl, change, ctx.as_sql)
             _apply_change(self.heads, change)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
 
 
 def step_short_log(step: Any) -> str:
@@ -138,8 +196,6 @@ class MigrationContext:
         self._user_compare_server_default = opts.get("compare_server_default", False)
         self.version_table_name = opts.get("version_table", "alembic_version")
         self.version_table_schema = opts.get("version_table_schema")
-        self._version = VersionTable(self.version_table_name, self.version_table_schema,
-                                     opts.get("version_table_pk", True))
         self._start_from_rev = opts.get("starting_rev")
         self._transaction_per_migration = bool(opts.get("transaction_per_migration", False))
         self.on_version_apply_callbacks = list(opts.get("on_version_apply") or ())
@@ -152,6 +208,12 @@ class MigrationContext:
             transactional_ddl = True  # we make pysqlite really transactional
         self.impl = impl_cls(dialect, connection, self.as_sql, transactional_ddl,
                              self.output_buffer, opts)
+        pk = opts.get("version_table_pk", True)
+        self._version = VersionTable(
+            self.version_table_name, self.version_table_schema, pk,
+            table=self.impl.version_table_impl(version_table=self.version_table_name,
+                                               version_table_schema=self.version_table_schema,
+                                               version_table_pk=pk))
         self._transaction: Any = None
         self._lock: MigrationLock | None = None
         self._progress = opts.get("progress")
@@ -247,14 +309,13 @@ class MigrationContext:
 
     def stamp(self, script_directory: Any, revision: str) -> None:
         """Stamp the version table with ``revision`` (no migrations run)."""
-        from ..script import plan
-
         heads = self.get_current_heads()
         with self.begin_transaction():
-            changes = plan.stamp_changes(script_directory.revision_map, heads, [revision])
+            steps = script_directory._stamp_revs(revision, heads)
             self._ensure_version_table()
-            for change in changes:
-                self._version.apply(self.impl, change, self.as_sql)
+            maintainer = HeadMaintainer(self, heads)
+            for step in steps:
+                maintainer.update_to_step(step)
 
     # -- transactions --------------------------------------------------------------
     def _dbapi_in_transaction(self) -> bool:
@@ -393,6 +454,7 @@ class MigrationContext:
         if not self.as_sql and self.connection is None:
             raise CommandError("run_migrations() needs context.configure(connection=...) or "
                                "offline mode")
+        self.impl.start_migrations()
         lock = None
         if self._lock_enabled() and self.opts.get("_mutates", True):
             lock = MigrationLock(self, timeout=float(self.opts.get("migration_lock_timeout", 600)))
@@ -469,7 +531,8 @@ class MigrationContext:
                             migration_fn(**kw)
                     heads.update_to_step(step)
                     for callback in self.on_version_apply_callbacks:
-                        callback(ctx=self, step=MigrationInfo(step, before, tuple(sorted(current))),
+                        rmap = self.script.revision_map if self.script is not None else None
+                        callback(ctx=self, step=MigrationInfo.of_step(step, rmap),
                                  heads=set(current), run_args=kw)
             except CommandError as exc:
                 raise self._step_failed(step, before, exc) from exc

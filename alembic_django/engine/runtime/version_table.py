@@ -5,10 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
-    Column,
-    MetaData,
-    PrimaryKeyConstraint,
-    String,
     Table,
     delete,
     insert,
@@ -25,13 +21,14 @@ class VersionTable:
     """``alembic_version(version_num VARCHAR(32) NOT NULL, PK alembic_version_pkc)``."""
 
     def __init__(self, name: str = "alembic_version", schema: str | None = None,
-                 pk: bool = True) -> None:
+                 pk: bool = True, table: Table | None = None) -> None:
         self.name = name
         self.schema = schema
-        args: list[Any] = [Column("version_num", String(32), nullable=False)]
-        if pk:
-            args.append(PrimaryKeyConstraint("version_num", name=f"{name}_pkc"))
-        self.table = Table(name, MetaData(), *args, schema=schema)
+        if table is None:
+            from ..ddl.impl import version_table_definition
+
+            table = version_table_definition(name, schema, pk)
+        self.table = table
 
     @property
     def qualified_name(self) -> str:

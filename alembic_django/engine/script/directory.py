@@ -18,19 +18,12 @@ from typing import Any
 from ..errors import CommandError, RevisionCommandError
 from ..util.messaging import format_as_comma
 from . import revision as _rev
+from .revision_node import tuple_rev_as_scalar  # noqa: F401  (used by generate)
 from .cache import IndexCache
 from .parse import NotARevision, header_from_module, read_header
 
 _SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")
-
-
-def tuple_rev_as_scalar(rev: Sequence[str] | None) -> str | tuple | None:
-    if not rev:
-        return None
-    if len(rev) == 1:
-        return rev[0]
-    return tuple(rev)
 
 
 class Script(_rev.Revision):
@@ -133,6 +126,11 @@ class Script(_rev.Revision):
 
     def __repr__(self) -> str:
         return f"Script(revision={self.revision!r}, path={self.path!r})"
+
+    @classmethod
+    def _from_path(cls, scriptdir: ScriptDirectory, path: str | os.PathLike) -> Script | None:
+        """Read the revision file at ``path`` afresh (None when it is not one)."""
+        return scriptdir._script_from_path(os.fspath(path))
 
 
 def _rev_tuple(value: Any) -> tuple:
@@ -343,9 +341,10 @@ class ScriptDirectory:
             return rev[0]
         return rev
 
-    def get_heads(self) -> list[str]:
+    def get_heads(self, consider_depends_on: bool = False) -> list[str]:
+        """The head revisions (with ``consider_depends_on``, not those a head depends on)."""
         with _graph_errors():
-            return list(self.revision_map.heads)
+            return list(self.revision_map.get_heads(consider_depends_on))
 
     def get_current_head(self) -> str | None:
         with _graph_errors(
@@ -376,6 +375,28 @@ class ScriptDirectory:
         with _graph_errors():
             yield from self.revision_map.iterate_revisions(upper, lower, **kw)
 
+    # -- planning (Alembic's private names; the commands use script/plan.py) --------
+    def _upgrade_revs(self, destination: Any, current_rev: Any) -> list:
+        """The steps from ``current_rev`` up to ``destination``."""
+        from .plan import upgrade_plan
+
+        with _graph_errors():
+            return upgrade_plan(self.revision_map, current_rev, destination)
+
+    def _downgrade_revs(self, destination: Any, current_rev: Any) -> list:
+        """The steps from ``current_rev`` down to ``destination``."""
+        from .plan import downgrade_plan
+
+        with _graph_errors():
+            return downgrade_plan(self.revision_map, current_rev, destination)
+
+    def _stamp_revs(self, revision: Any, heads: Any) -> list:
+        """The stamp steps from ``heads`` to ``revision`` (one or several targets)."""
+        from .plan import stamp_plan
+
+        with _graph_errors():
+            return stamp_plan(self.revision_map, heads, revision)
+
     # -- running ---------------------------------------------------------------------
     def run_env(self) -> None:
         """Execute env.py (or its sourceless .pyc)."""
@@ -401,13 +422,15 @@ class ScriptDirectory:
     # -- writing -------------------------------------------------------------------
     def generate_revision(self, revid: str, message: str | None, head: Any = None,
                           splice: bool = False, branch_labels: Any = None,
-                          version_path: str | None = None, depends_on: Any = None,
-                          **kw: Any) -> Script:
+                          version_path: str | None = None, file_template: str | None = None,
+                          depends_on: Any = None, **kw: Any) -> Script:
+        """Write a new revision file from ``script.py.mako`` (``kw`` are template
+        variables; ``refresh`` is accepted for Alembic's signature: the map always is)."""
         from .generate import generate_revision
 
         return generate_revision(self, revid, message, head=head, splice=splice,
                                  branch_labels=branch_labels, version_path=version_path,
-                                 depends_on=depends_on, **kw)
+                                 file_template=file_template, depends_on=depends_on, **kw)
 
     def _add_script(self, script: Script) -> None:
         """Make a just-written script part of the map (rebuilt on next use)."""

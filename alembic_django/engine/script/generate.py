@@ -47,18 +47,19 @@ def slugify(message: str | None, length: int) -> str:
 
 
 def rev_path(directory: ScriptDirectory, dest_dir: str, rev_id: str, message: str | None,
-             when: datetime.datetime) -> str:
+             when: datetime.datetime, file_template: str | None = None) -> str:
     slug = slugify(message, directory.truncate_slug_length)
     tokens = {
         "rev": rev_id, "slug": slug, "epoch": int(when.timestamp()), "year": when.year,
         "month": when.month, "day": when.day, "hour": when.hour, "minute": when.minute,
         "second": when.second,
     }
+    template = file_template or directory.file_template
     try:
-        filename = "%s.py" % (directory.file_template % tokens)
+        filename = "%s.py" % (template % tokens)
     except (KeyError, ValueError, TypeError) as exc:
         raise CommandError(
-            f"file_template {directory.file_template!r} is invalid: {exc}; tokens are "
+            f"file_template {template!r} is invalid: {exc}; tokens are "
             "rev, slug, epoch, year, month, day, hour, minute, second"
         ) from None
     return os.path.join(dest_dir, filename)
@@ -78,8 +79,8 @@ def render_template(template_path: str, output_path: str, encoding: str, **kw: A
 
 def generate_revision(directory: ScriptDirectory, revid: str, message: str | None,
                       head: Any = None, splice: bool = False, branch_labels: Any = None,
-                      version_path: str | None = None, depends_on: Any = None,
-                      **kw: Any) -> Script:
+                      version_path: str | None = None, file_template: str | None = None,
+                      depends_on: Any = None, refresh: bool = False, **kw: Any) -> Script:
     from .directory import _graph_errors
 
     if head is None:
@@ -140,7 +141,7 @@ def generate_revision(directory: ScriptDirectory, revid: str, message: str | Non
             if other is not None:
                 raise CommandError(f"Branch name '{label}' in revision {revid} already used by "
                                    f"revision {other.revision}")
-    path = rev_path(directory, norm, revid, message, when)
+    path = rev_path(directory, norm, revid, message, when, file_template)
     render_template(
         os.path.join(directory.dir, "script.py.mako"), path, directory.output_encoding,
         up_revision=str(revid),

@@ -86,6 +86,27 @@ class MigrationStep:
     def is_downgrade(self) -> bool:
         return not self.is_upgrade
 
+    @property
+    def short_log(self) -> str:
+        """``upgrade A, B -> C`` as in Alembic's progress lines (without the doc)."""
+        return "{} {} -> {}".format(self.name, ", ".join(self.from_revisions_no_deps),
+                                ", ".join(self.to_revisions_no_deps))
+
+    @property
+    def info(self) -> Any:
+        """The :class:`~..runtime.migration.MigrationInfo` of this step."""
+        from ..runtime.migration import MigrationInfo
+
+        return MigrationInfo.of_step(self, getattr(self, "revision_map", None))
+
+    @classmethod
+    def upgrade_from_script(cls, revision_map: RevisionMap, script: Revision) -> RevisionStep:
+        return RevisionStep(script, True, revision_map)
+
+    @classmethod
+    def downgrade_from_script(cls, revision_map: RevisionMap, script: Revision) -> RevisionStep:
+        return RevisionStep(script, False, revision_map)
+
 
 @dataclass(eq=False)
 class RevisionStep(MigrationStep):
@@ -119,11 +140,15 @@ class RevisionStep(MigrationStep):
         return (rev.revision,) if self.is_upgrade else rev._versioned_down_revisions
 
     @property
-    def short_log(self) -> str:
-        """``upgrade A, B -> C`` as in Alembic's progress lines (without the doc)."""
-        return "{} {} -> {}".format("upgrade" if self.is_upgrade else "downgrade",
-                                ", ".join(self.from_revisions_no_deps),
-                                ", ".join(self.to_revisions_no_deps))
+    def from_revisions(self) -> tuple[str, ...]:
+        """As ``from_revisions_no_deps``, with the dependencies an upgrade needs."""
+        rev = self.revision
+        return rev._normalized_down_revisions if self.is_upgrade else (rev.revision,)
+
+    @property
+    def to_revisions(self) -> tuple[str, ...]:
+        rev = self.revision
+        return (rev.revision,) if self.is_upgrade else rev._normalized_down_revisions
 
     def version_changes(self, current_heads: Iterable[str]) -> list[Change]:
         """The version-table row changes this step makes, given the current rows."""
@@ -254,6 +279,33 @@ class StampStep(MigrationStep):
     to_: tuple[str, ...]
     is_upgrade: bool
     branch_move: bool
+    revision_map: RevisionMap | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        from .revision_errors import to_tuple
+
+        self.from_ = to_tuple(self.from_)
+        self.to_ = to_tuple(self.to_)
+
+    @property
+    def from_revisions(self) -> tuple[str, ...]:
+        return self.from_
+
+    from_revisions_no_deps = from_revisions
+
+    @property
+    def to_revisions(self) -> tuple[str, ...]:
+        return self.to_
+
+    to_revisions_no_deps = to_revisions
+
+    @property
+    def stamp_revision(self) -> str | None:
+        return self.to_[0] if self.to_ else None
+
+    @property
+    def short_log(self) -> str:
+        return "stamp_revision {} -> {}".format(", ".join(self.from_), ", ".join(self.to_))
 
     def version_changes(self, current_heads: Iterable[str]) -> list[Change]:
         """Alembic's stamp row changes; rows an earlier step already moved are skipped

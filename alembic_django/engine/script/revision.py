@@ -13,6 +13,7 @@ any of them with ``CommandError(str(exc))``.
 from __future__ import annotations
 
 import bisect
+import weakref
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -42,7 +43,9 @@ from .revision_node import (  # noqa: F401 - re-exported
     _relative_destination,
     _revision_illegal_chars,
     is_revision,
+    tuple_rev_as_scalar,
 )
+from ..util.langhelpers import not_none  # noqa: F401  (Alembic's import path)
 
 # --------------------------------------------------------------------------- RevisionMap
 
@@ -132,7 +135,9 @@ class RevisionMap(LabelsMixin, IterateMixin):
         children: dict[str, list[str]] = {}
         dep_children: dict[str, list[str]] = {}
         self._has_deps = False
+        ref = weakref.ref(self)
         for rid, rev in revs.items():
+            rev._map_ref = ref
             versioned = rev._versioned_down_revisions = to_tuple(rev.down_revision)
             for down in versioned:
                 if down in revs:

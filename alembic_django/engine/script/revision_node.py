@@ -70,6 +70,27 @@ class Revision:
         return "{}({})".format(type(self).__name__, ", ".join(args))
 
 
+    def add_nextrev(self, revision: Revision) -> None:
+        """Record ``revision`` as a child (a dependant counts in ``_all_nextrev`` only)."""
+        self._all_nextrev = self._all_nextrev.union([revision.revision])
+        if self.revision in revision._versioned_down_revisions:
+            self.nextrev = self.nextrev.union([revision.revision])
+
+    @property
+    def _normalized_down_revisions(self) -> tuple[str, ...]:
+        """Parents plus the dependencies no versioned ancestor already has (needs the
+        map this revision belongs to; without one, all parents and dependencies)."""
+        ref = self.__dict__.get("_map_ref")
+        rmap = ref() if ref is not None else None
+        if rmap is None:
+            return self._all_down_revisions
+        return rmap._normalized_down_revisions(self)
+
+    @property
+    def _normalized_resolved_dependencies(self) -> tuple[str, ...]:
+        return tuple(d for d in self._normalized_down_revisions
+                     if d not in self._versioned_down_revisions)
+
     @property
     def is_head(self) -> bool:
         return not self.nextrev
@@ -97,6 +118,15 @@ class Revision:
     @property
     def is_merge_point(self) -> bool:
         return len(self._versioned_down_revisions) > 1
+
+
+def tuple_rev_as_scalar(rev: Sequence[str] | None) -> str | tuple | None:
+    """None for no revisions, the id for one, a tuple for several."""
+    if not rev:
+        return None
+    if len(rev) == 1:
+        return rev[0]
+    return tuple(rev)
 
 
 def is_revision(rev: Any) -> Revision:

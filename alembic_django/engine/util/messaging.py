@@ -26,16 +26,23 @@ _log = logging.getLogger("alembic.util.messaging")
 
 
 def write_outstream(stream: TextIO, *text: str | bytes, quiet: bool = False) -> None:
-    """Write ``text`` to ``stream``; characters its encoding lacks become ``?``."""
+    """Write ``text`` to ``stream`` in one call; characters its encoding lacks become
+    ``?``.  A stream without an encoding (``io.StringIO``) gets the text unchanged
+    (Alembic assumes ASCII there)."""
     if quiet:
         return
-    encoding = getattr(stream, "encoding", None) or "ascii"
+    encoding = getattr(stream, "encoding", None)
+    out = []
     for part in text:
-        raw = part if isinstance(part, bytes) else part.encode(encoding, "replace")
-        try:
-            stream.write(raw.decode(encoding, "replace"))
-        except OSError:  # a closed pipe (e.g. `| head`): stop quietly
-            break
+        if isinstance(part, bytes):
+            part = part.decode(encoding or "utf-8", "replace")
+        elif encoding:
+            part = part.encode(encoding, "replace").decode(encoding, "replace")
+        out.append(part)
+    try:
+        stream.write("".join(out))
+    except OSError:  # a closed pipe (e.g. `| head`): stop quietly
+        pass
 
 
 def _terminal_width() -> int | None:

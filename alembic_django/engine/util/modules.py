@@ -44,10 +44,34 @@ from ..errors import CommandError
 
 ROOT = "alembic"
 VIEW = "alembic_django.namespace.alembic"
-#: ``alembic.X`` names that are modules outside the view package
+#: ``alembic.X`` names whose module *is* one of ours (the same object under both
+#: names, so that ``mock.patch("alembic.util.editor.check_call")`` patches the engine)
 ALIASES = {
     "alembic.op": "alembic_django.op",
     "alembic.context": "alembic_django.context",
+    **{f"alembic.{name}": f"alembic_django.engine.{target}" for name, target in (
+        ("util.compat", "util.compat"),
+        ("util.editor", "util.editor"),
+        ("util.langhelpers", "util.langhelpers"),
+        ("util.messaging", "util.messaging"),
+        ("util.pyfiles", "util.pyfiles"),
+        ("util.sqla_compat", "util.sqla_compat"),
+        ("script.revision", "script.revision"),
+        ("script.write_hooks", "script.write_hooks"),
+        ("ddl.base", "ddl.base"),
+        ("ddl.impl", "ddl.impl"),
+        ("ddl.mssql", "ddl.mssql"),
+        ("ddl.mysql", "ddl.mysql"),
+        ("ddl.oracle", "ddl.oracle"),
+        ("ddl.sqlite", "ddl.sqlite"),
+        ("operations.batch", "operations.batch"),
+        ("operations.ops", "operations.ops"),
+        ("operations.schemaobj", "operations.schemaobj"),
+        ("operations.toimpl", "operations.toimpl"),
+        ("autogenerate.render", "autogenerate.render"),
+        ("autogenerate.rewriter", "autogenerate.rewriter"),
+        ("runtime.plugins", "autogenerate.plugins"),
+    )},
 }
 
 

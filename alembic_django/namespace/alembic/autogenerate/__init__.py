@@ -9,7 +9,8 @@ from ....engine.autogenerate.api import (
 from ....engine.autogenerate.compare import _produce_net_changes, comparators  # noqa: F401
 from ....engine.autogenerate.render import render_op_text, renderers
 from ....engine.autogenerate.rewriter import Rewriter
-from . import api, compare, render, rewriter  # noqa: F401
+from ....engine.autogenerate import render, rewriter  # noqa: F401  (alembic.autogenerate.*)
+from . import api, compare  # noqa: F401
 
 __all__ = ["RevisionContext", "Rewriter", "comparators", "compare_metadata",
            "produce_migrations", "render_op_text", "render_python_code", "renderers"]

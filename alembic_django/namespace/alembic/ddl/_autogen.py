@@ -1,3 +1,3 @@
 """``alembic.ddl._autogen``: comparison results of the dialect implementations."""
 
-from ...engine.ddl.impl import ComparisonResult  # noqa: F401
+from ....engine.ddl.impl import ComparisonResult  # noqa: F401

@@ -7,7 +7,8 @@ from ....engine.operations import (
     Operations,
 )
 from ....engine.operations.ops import MigrationScript
-from . import base, batch, ops, schemaobj, toimpl  # noqa: F401
+from ....engine.operations import batch, ops, schemaobj, toimpl  # noqa: F401
+from . import base  # noqa: F401
 
 __all__ = ["AbstractOperations", "Operations", "BatchOperations", "MigrateOperation",
            "MigrationScript"]

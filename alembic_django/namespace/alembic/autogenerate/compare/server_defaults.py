@@ -12,7 +12,7 @@ from .....engine.autogenerate.compare import (  # noqa: F401
     _compare_server_default as _user_compare_server_default,
 )
 from .....engine.autogenerate.compare import _setup_autoincrement  # noqa: F401
-from .....engine.autogenerate.compare_types import (  # noqa: F401
+from .....engine.ddl.compare_types import (  # noqa: F401
     _render_server_default_for_compare,
 )
 
