@@ -19,14 +19,17 @@ def __getattr__(name: str) -> Any:
     from .engine.errors import CommandError
     from .engine.runtime.environment import current_environment
 
-    if name == "_proxy":
-        return current_environment()
+    from .engine.errors import ContextNotAvailable
+
     try:
         env = current_environment()
-    except CommandError:
+    except CommandError as exc:
+        if name == "_proxy":
+            raise AttributeError(name) from None
         # code written for Alembic may set ``context._proxy`` itself
-        fallback = globals().get("_proxy")
-        if fallback is None:
-            raise
-        env = fallback
+        env = globals().get("_proxy")
+        if env is None:
+            raise ContextNotAvailable(str(exc)) from None
+    if name == "_proxy":
+        return env
     return getattr(env, name)

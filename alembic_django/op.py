@@ -31,16 +31,19 @@ def _current(name: str) -> Any:
     if ops is None:
         ops = globals().get("_proxy")
     if ops is None:
-        from .engine.errors import CommandError
+        from .engine.errors import OpNotAvailable
 
-        raise CommandError(
-            f"op proxy used outside a migration: op.{name}() can only be called while a "
-            "migration runs (or inside Operations.context(migration_context))"
+        raise OpNotAvailable(
+            f"Can't invoke function '{name}', as the proxy object has not yet been "
+            "established for the Alembic 'Operations' class.  Try placing this code inside "
+            "a callable."
         )
     return ops
 
 
 def __getattr__(name: str) -> Callable[..., Any]:
+    if name == "Operations":  # as Alembic's op module, which imports it
+        return _operations_class()
     if name == "_proxy":
         current = _operations_class().current()
         if current is None:

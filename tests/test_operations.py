@@ -425,7 +425,7 @@ def test_offline_postgresql_enum_created_with_table():
 
 
 def test_op_proxy_outside_migration_raises():
-    with pytest.raises(CommandError, match="op proxy used outside a migration"):
+    with pytest.raises(CommandError, match="proxy object has not yet been established"):
         op_proxy.add_column("t", sa.Column("x", sa.Integer))
     assert str(op_proxy.f("ix_name")) == "ix_name"
 
@@ -476,7 +476,7 @@ def test_register_operation_and_implementation_for():
         lambda operations, operation: "replaced")
     assert op.create_sequence_ad("s2") == "replaced"
     del Operations.create_sequence_ad
-    del Operations._to_impl[CreateSequenceOp]
+    del Operations._to_impl._registry[(CreateSequenceOp, "default")]
 
 
 def test_directive_signatures_match_alembic():

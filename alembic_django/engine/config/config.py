@@ -12,7 +12,7 @@ import re
 import sys
 import warnings
 from argparse import Namespace
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from collections.abc import Mapping
 from typing import Any, TextIO
 
@@ -84,6 +84,14 @@ class Config:
         self._mapping = MappingSource(mapping, mapping_origin)
         self._ini: IniSource | None = None
         self._toml: TomlSource | None = None
+
+    @property
+    def _config_file_path(self) -> Path | None:
+        return Path(self.config_file_name) if self.config_file_name is not None else None
+
+    @property
+    def _toml_file_path(self) -> Path | None:
+        return Path(self.toml_file_name) if self.toml_file_name is not None else None
 
     @property
     def stdout(self) -> TextIO:

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import CommandError
+from ..util.langhelpers import Dispatcher
 from .schemaobj import SchemaObjects
 
 _current_stack: list[Operations] = []
@@ -24,7 +25,8 @@ _current_stack: list[Operations] = []
 class AbstractOperations:
     """Shared machinery of :class:`Operations` and :class:`BatchOperations`."""
 
-    _to_impl: dict[type, Callable[..., Any]] = {}
+    #: op class -> the function performing it (``implementation_for``)
+    _to_impl = Dispatcher()
 
     def __init__(self, migration_context: Any, impl: Any = None) -> None:
         self.migration_context = migration_context
@@ -63,24 +65,16 @@ class AbstractOperations:
     def implementation_for(cls, op_cls: type, replace: bool = False) -> Callable:
         """Decorator: ``fn(operations, operation)`` performs ``op_cls`` objects."""
 
-        def decorate(fn: Callable) -> Callable:
-            if op_cls in cls._to_impl and not replace:
-                raise ValueError(
-                    f"Can not set dispatch function for object {op_cls!r}: key already "
-                    "exists. To replace existing function, use replace=True."
-                )
-            cls._to_impl[op_cls] = fn
-            return fn
-
-        return decorate
+        return cls._to_impl.dispatch_for(op_cls, replace=replace)
 
     def invoke(self, operation: Any) -> Any:
         """Perform an op object (what every directive ends in)."""
-        for klass in type(operation).__mro__:
-            fn = self._to_impl.get(klass)
-            if fn is not None:
-                return fn(self, operation)
-        raise CommandError(f"no implementation for operation {type(operation).__name__}")
+        try:
+            fn = self._to_impl.dispatch(operation, self.migration_context.impl.__dialect__)
+        except ValueError:
+            raise CommandError(
+                f"no implementation for operation {type(operation).__name__}") from None
+        return fn(self, operation)
 
     # -- helpers --------------------------------------------------------------------
 

@@ -88,8 +88,15 @@ class Revision:
 
     @property
     def _normalized_resolved_dependencies(self) -> tuple[str, ...]:
+        given = self.__dict__.get("_given_normalized_dependencies")
+        if given is not None:
+            return given
         return tuple(d for d in self._normalized_down_revisions
                      if d not in self._versioned_down_revisions)
+
+    @_normalized_resolved_dependencies.setter
+    def _normalized_resolved_dependencies(self, value: tuple[str, ...]) -> None:
+        self.__dict__["_given_normalized_dependencies"] = tuple(value)
 
     @property
     def is_head(self) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
-import subprocess
 from collections.abc import Mapping
+from os.path import exists, join, splitext
+from subprocess import CalledProcessError, check_call
 
 from ..errors import CommandError
 
@@ -19,23 +19,33 @@ def _default_editors() -> list[str]:
     return ["code.exe", "notepad++.exe", "notepad.exe"]
 
 
+def _find_executable(candidate: str, environ: Mapping[str, str]) -> str | None:
+    if os.name != "posix" and splitext(candidate)[1] != ".exe":
+        candidate += ".exe"
+    for path in environ.get("PATH", "").split(os.pathsep):
+        found = join(path, candidate)
+        if exists(found):
+            return found
+    return None
+
+
 def _find_editor(environ: Mapping[str, str]) -> list[str]:
-    """The editor command: ``$EDITOR``, ``$VISUAL``, then the usual editors on PATH."""
-    path = environ.get("PATH", os.defpath)
-    for var in ("EDITOR", "VISUAL"):
+    """The editor command: ``$EDITOR``, then ``$VISUAL`` (a path, or a name looked up on
+    PATH, possibly with arguments), then the usual editors found on PATH."""
+    candidates: list[list[str]] = [[name] for name in _default_editors()]
+    for i, var in enumerate(("EDITOR", "VISUAL")):
         choice = environ.get(var)
         if not choice:
             continue
-        if os.path.exists(choice):
+        if exists(choice):
             return [choice]
-        argv = shlex.split(choice)
-        found = shutil.which(argv[0], path=path) if argv else None
-        if found:
+        argv = shlex.split(choice) if choice.strip() else []
+        if argv and os.sep not in argv[0]:
+            candidates.insert(i, argv)
+    for argv in candidates:
+        found = _find_executable(argv[0], environ)
+        if found is not None:
             return [found, *argv[1:]]
-    for candidate in _default_editors():
-        found = shutil.which(candidate, path=path)
-        if found:
-            return [found]
     raise OSError('No suitable editor found. Please set the "EDITOR" or "VISUAL" '
                   "environment variables")
 
@@ -47,6 +57,6 @@ def open_in_editor(filename: str, environ: Mapping[str, str] | None = None) -> N
     """
     env = os.environ if environ is None else environ
     try:
-        subprocess.run([*_find_editor(env), filename], check=True)
-    except (OSError, subprocess.CalledProcessError) as exc:
+        check_call([*_find_editor(env), filename])
+    except (OSError, CalledProcessError) as exc:
         raise CommandError(f"Error executing editor ({exc})") from exc

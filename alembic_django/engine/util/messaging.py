@@ -46,16 +46,23 @@ def write_outstream(stream: TextIO, *text: str | bytes, quiet: bool = False) -> 
 
 
 def _terminal_width() -> int | None:
-    if not sys.stdout.isatty():
+    try:
+        if not sys.stdout.isatty():
+            return None
+    except (AttributeError, ValueError):
         return None
     return shutil.get_terminal_size((0, 0)).columns or None
+
+
+#: width :func:`msg` wraps at (None: not a terminal), read once at import as Alembic does
+TERMWIDTH = _terminal_width()
 
 
 def msg(msg: str, newline: bool = True, flush: bool = False, quiet: bool = False) -> None:
     """Print ``msg``; on a terminal, wrapped and indented by two spaces."""
     if quiet:
         return
-    width = _terminal_width()
+    width = TERMWIDTH
     end = "\n" if newline else ""
     if width is None:
         write_outstream(sys.stdout, msg, end)
