@@ -18,6 +18,7 @@ import functools
 import logging
 import re
 import types
+from importlib import metadata
 from collections.abc import Callable
 from typing import Any
 
@@ -120,11 +121,9 @@ def _make_re(name: str) -> re.Pattern[str]:
 def _setup() -> None:
     """Set up the plugins published through the ``alembic.plugins`` entry points
     (each once; the ``alembic`` namespace is active while their modules import)."""
-    from importlib.metadata import entry_points
-
     from ..util.modules import NAMESPACE
 
-    for ep in entry_points(group="alembic.plugins"):
+    for ep in metadata.entry_points(group="alembic.plugins"):
         if ep.name in _all_plugins:
             continue
         with NAMESPACE.activated():

@@ -204,7 +204,7 @@ def edit(config: Any, rev: str) -> None:
         revs = script.get_revisions(rev)
         if not revs:
             raise CommandError(f"No revision files indicated by symbol {rev!r}")
-    from ..util.editor import open_in_editor
+    from .. import util
 
     for sc in revs:
-        open_in_editor(sc.path)
+        util.open_in_editor(sc.path)  # looked up at call time, as Alembic's (patchable)

@@ -110,7 +110,11 @@ class Config:
     @property
     def ini_source(self) -> IniSource:
         if self._ini is None:
-            self._ini = IniSource(self.config_file_name, self.config_ini_section, self.config_args)
+            if self.config_file_name:  # as Alembic: config_args gains the ini's directory
+                self.config_args["here"] = Path(self.config_file_name).absolute().parent \
+                    .as_posix()
+            args = {k: v for k, v in self.config_args.items() if k != "here"}
+            self._ini = IniSource(self.config_file_name, self.config_ini_section, args)
         return self._ini
 
     @property

@@ -30,6 +30,13 @@ class VersionTable:
             table = version_table_definition(name, schema, pk)
         self.table = table
 
+    def __getattr__(self, name: str) -> Any:
+        """Anything else is the ``Table``'s (``primary_key``, ``c`` ...), as Alembic's
+        ``MigrationContext._version`` is the table itself."""
+        if name == "table":
+            raise AttributeError(name)
+        return getattr(self.table, name)
+
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}" if self.schema else self.name

@@ -9,13 +9,16 @@ not literals.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import os
 import re
 import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import CommandError, RevisionCommandError
+from ..util.langhelpers import not_none  # noqa: F401  (Alembic's import path)
 from ..util.messaging import format_as_comma
 from . import revision as _rev
 from .revision_node import tuple_rev_as_scalar  # noqa: F401  (used by generate)
@@ -374,6 +377,26 @@ class ScriptDirectory:
     def iterate_revisions(self, upper: Any, lower: Any, **kw: Any) -> Iterator[Script]:
         with _graph_errors():
             yield from self.revision_map.iterate_revisions(upper, lower, **kw)
+
+    def _generate_create_date(self) -> datetime.datetime:
+        """Now, in the ``timezone`` option's zone (aware), else local time (naive)."""
+        if not self.timezone:
+            return datetime.datetime.now()
+        if ZoneInfo is None:
+            raise CommandError("The 'timezone' option needs the zoneinfo module")
+        try:
+            tz = ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CommandError(
+                f"Can't locate timezone: {self.timezone} (the 'timezone' key)") from None
+        return datetime.datetime.now(tz=datetime.timezone.utc).astimezone(tz)
+
+    def _rev_path(self, path: str, rev_id: str, message: str | None,
+                  create_date: datetime.datetime) -> str:
+        """Where a new revision file goes: ``file_template`` applied in ``path``."""
+        from .generate import rev_path
+
+        return rev_path(self, path, rev_id, message, create_date)
 
     # -- planning (Alembic's private names; the commands use script/plan.py) --------
     def _upgrade_revs(self, destination: Any, current_rev: Any) -> list:

@@ -26,19 +26,6 @@ def verify_rev_id(revid: str) -> None:
         )
 
 
-def create_date(timezone: str | None) -> datetime.datetime:
-    now = datetime.datetime.now(tz=datetime.timezone.utc)
-    if not timezone:
-        return now.astimezone().replace(tzinfo=None)
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        tz = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise CommandError(f"Can't locate timezone: {timezone} (the 'timezone' key)") from None
-    return now.astimezone(tz)
-
-
 def slugify(message: str | None, length: int) -> str:
     slug = "_".join(_SLUG.findall(message or "")).lower()
     if len(slug) > length:
@@ -96,7 +83,7 @@ def generate_revision(directory: ScriptDirectory, revid: str, message: str | Non
         raise CommandError(f"Revision {revid} already exists")
     if len(set(heads)) != len(heads):
         raise CommandError("Duplicate head revisions specified")
-    when = create_date(directory.timezone)
+    when = directory._generate_create_date()
     locations = directory._version_locations
     if version_path is None:
         if len(locations) > 1:

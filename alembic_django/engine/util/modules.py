@@ -49,13 +49,16 @@ VIEW = "alembic_django.namespace.alembic"
 ALIASES = {
     "alembic.op": "alembic_django.op",
     "alembic.context": "alembic_django.context",
+    "alembic.util.exc": "alembic_django.engine.errors",
     **{f"alembic.{name}": f"alembic_django.engine.{target}" for name, target in (
+        ("util", "util"),
         ("util.compat", "util.compat"),
         ("util.editor", "util.editor"),
         ("util.langhelpers", "util.langhelpers"),
         ("util.messaging", "util.messaging"),
         ("util.pyfiles", "util.pyfiles"),
         ("util.sqla_compat", "util.sqla_compat"),
+        ("script.base", "script.directory"),
         ("script.revision", "script.revision"),
         ("script.write_hooks", "script.write_hooks"),
         ("ddl.base", "ddl.base"),

@@ -21,6 +21,10 @@ _SUBMODULES = ("autogenerate", "command", "config", "ddl", "environment", "ext",
 
 
 def __getattr__(name: str) -> Any:
+    from ...engine.util.modules import ALIASES
+
+    if f"alembic.{name}" in ALIASES:
+        return importlib.import_module(ALIASES[f"alembic.{name}"])
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'alembic' has no attribute {name!r}")

@@ -1,5 +1,7 @@
 """``alembic.command``: the command verbs (``command.upgrade(config, "head")``)."""
 
+import os  # noqa: F401  (as Alembic's module: tests patch alembic.command.os)
+
 from ...engine.commands import (  # noqa: F401
     branches,
     check,

@@ -1,7 +1,8 @@
 """``alembic.autogenerate``: compare → op tree → render, and their registries."""
 
-from ....engine.autogenerate.api import (
+from ....engine.autogenerate.api import (  # noqa: F401
     RevisionContext,
+    _render_migration_diffs,
     compare_metadata,
     produce_migrations,
     render_python_code,
