@@ -143,7 +143,7 @@ def stamp(config: Any, revision: str | list[str], sql: bool = False, tag: str | 
                 raise CommandError(f"Range revision not allowed ({rev!r} needs --sql)")
             start, rev = rev.split(":", 1)
             if starting_rev is not None and starting_rev != start:
-                raise CommandError("Stamp operation with --sql only supports one starting "
+                raise CommandError("Stamp operation with --sql only supports a single starting "
                                    "revision at a time")
             starting_rev = start
         destinations.append(rev)

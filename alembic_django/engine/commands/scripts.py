@@ -50,8 +50,8 @@ def revision(config: Any, message: str | None = None, autogenerate: bool = False
     if autogenerate and sql:
         raise CommandError("Using --sql with --autogenerate does not make any sense")
     if sql and not environment:
-        raise CommandError("revision --sql runs env.py offline, which needs "
-                           "revision_environment = true in the configuration")
+        raise CommandError("Using --sql with the revision command when revision_environment "
+                           "is not configured does not make any sense")
     if autogenerate or environment:
         ctx.run_environment(autogenerate=autogenerate, sql=sql)
     scripts = [s for s in ctx.generate_scripts() if s is not None]

@@ -383,20 +383,26 @@ class ScriptDirectory:
         if not self.timezone:
             return datetime.datetime.now()
         if ZoneInfo is None:
-            raise CommandError("The 'timezone' option needs the zoneinfo module")
-        try:
-            tz = ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise CommandError(
-                f"Can't locate timezone: {self.timezone} (the 'timezone' key)") from None
+            raise CommandError("Python >= 3.9 is required for timezone support or the "
+                               "'backports.zoneinfo' package must be installed.")
+        for name in (self.timezone, self.timezone.upper()):  # "utc", "est5edt" too
+            try:
+                tz = ZoneInfo(name)
+                break
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+        else:
+            raise CommandError(f"Can't locate timezone: {self.timezone} (the 'timezone' key)")
         return datetime.datetime.now(tz=datetime.timezone.utc).astimezone(tz)
 
     def _rev_path(self, path: str, rev_id: str, message: str | None,
                   create_date: datetime.datetime) -> str:
         """Where a new revision file goes: ``file_template`` applied in ``path``."""
+        from pathlib import Path
+
         from .generate import rev_path
 
-        return rev_path(self, path, rev_id, message, create_date)
+        return Path(rev_path(self, os.fspath(path), rev_id, message, create_date))
 
     # -- planning (Alembic's private names; the commands use script/plan.py) --------
     def _upgrade_revs(self, destination: Any, current_rev: Any) -> list:
@@ -456,5 +462,8 @@ class ScriptDirectory:
                                  file_template=file_template, depends_on=depends_on, **kw)
 
     def _add_script(self, script: Script) -> None:
-        """Make a just-written script part of the map (rebuilt on next use)."""
-        self.revision_map = _rev.RevisionMap(self._load_revisions)
+        """Make a just-written script part of the map: the same object that
+        ``generate_revision`` returns (the map rebuilds its links on next use)."""
+        rmap = self.revision_map
+        rmap._ensure()
+        rmap.add_revision(script, _replace=script.revision in rmap._revs)

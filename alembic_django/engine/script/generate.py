@@ -19,11 +19,12 @@ _BAD_ID = re.compile(r"[@\-+:]")
 
 
 def verify_rev_id(revid: str) -> None:
-    if not revid or _BAD_ID.search(revid):
-        raise CommandError(
-            f"Revision id {revid!r} is not valid: revision identifiers may not be empty or "
-            "contain the characters @, -, + or :"
-        )
+    if not revid:
+        raise CommandError("Revision id '' is not valid: revision identifiers may not be empty")
+    bad = sorted(set(_BAD_ID.findall(revid)))
+    if bad:
+        raise CommandError(f"Character(s) '{', '.join(bad)}' not allowed in revision "
+                           f"identifier '{revid}'")
 
 
 def slugify(message: str | None, length: int) -> str:

@@ -287,6 +287,13 @@ class StampStep(MigrationStep):
         self.from_ = to_tuple(self.from_)
         self.to_ = to_tuple(self.to_)
 
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, StampStep) and other.from_ == self.from_
+                and other.to_ == self.to_ and other.branch_move == self.branch_move
+                and other.is_upgrade == self.is_upgrade)
+
+    __hash__ = None  # type: ignore[assignment]
+
     @property
     def from_revisions(self) -> tuple[str, ...]:
         return self.from_
