@@ -30,7 +30,8 @@ def _module_of(obj: Any) -> str | None:
 
 
 def _foreign(module: str | None) -> bool:
-    return bool(module) and module != "alembic" and not module.startswith("alembic.")
+    return bool(module) and module not in ("alembic", "builtins") and \
+        not module.startswith("alembic.")
 
 
 def _registry_values(dispatcher: Any) -> Iterable[Any]:
@@ -90,7 +91,7 @@ def check_foreign_registrations(real: Mapping[str, types.ModuleType]) -> None:
     raise CommandError(
         "the real Alembic was imported before this run and has "
         + "; ".join(parts)
-        + " registered into it, which alembic-django would not run; import those modules "
-        "inside env.py (not before the run), or call alembic_django.namespace.install() "
-        "before anything imports alembic"
+        + " registered into it, which alembic-django would not run; let those modules be "
+        "imported by env.py in a process that has not imported alembic, or call "
+        "alembic_django.namespace.install() before anything imports alembic"
     )
