@@ -16,10 +16,8 @@ from typing import Any
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    from .engine.errors import CommandError
+    from .engine.errors import CommandError, ContextNotAvailable
     from .engine.runtime.environment import current_environment
-
-    from .engine.errors import ContextNotAvailable
 
     try:
         env = current_environment()

@@ -47,8 +47,11 @@ RESULTS = HERE / "results"
 ALEMBIC_VERSION = "1.20.1"
 TEST_REQUIREMENTS = [
     "SQLAlchemy>=2.0", "Mako", "pytest>8,<10", "black==26.5.1", "zimports", "tzdata",
-    "junitparser", "psycopg[binary]", "PyMySQL", "greenlet", "aiosqlite",
+    "junitparser", "psycopg[binary]", "PyMySQL", "greenlet", "aiosqlite", "pytest-timeout",
 ]
+#: seconds one test may take before it is failed with its stack (a test that leaves a
+#: connection idle in a transaction would otherwise block the next one forever)
+TEST_TIMEOUT = 120
 
 #: failure categories for the report, checked in order (module, class or reason match)
 CATEGORIES = [
@@ -134,7 +137,7 @@ def ours_tree(sdist: Path) -> Path:
 def pytest_cmd(py: Path, xml: Path, args: argparse.Namespace, adapter: bool) -> list[str]:
     cmd = [str(py), "-m", "pytest", "-o", "addopts=", "-p", "no:cacheprovider",
            "-p", "no:warnings", "-p", "no:logging", "-q", "--tb=short", "-rN",
-           "--continue-on-collection-errors",
+           "--continue-on-collection-errors", f"--timeout={TEST_TIMEOUT}",
            f"--junitxml={xml}"]
     if adapter:
         cmd[3:3] = ["-p", "harness_adapter"]

@@ -15,11 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..ddl import compare_types as ct
 from ..errors import CommandError
 from ..operations import ops
 from ..util.langhelpers import PriorityDispatcher
 from . import compare_constraints as cc
-from ..ddl import compare_types as ct
 from .context import AutogenContext
 from .reflect import ReflectedTable, TableKey, build_table, reflect_schema
 

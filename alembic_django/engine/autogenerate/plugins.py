@@ -18,8 +18,8 @@ import functools
 import logging
 import re
 import types
-from importlib import metadata
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 from ..errors import CommandError

@@ -58,9 +58,9 @@ class RevisionContext:
         self._collect(migration_context, rev, False)
 
     def _collect(self, context: Any, heads: Any, autogenerate: bool) -> None:
+        from ..operations import ops
         from . import api
         from .context import AutogenContext
-        from ..operations import ops
 
         opts = context.opts
         self._last_context = context

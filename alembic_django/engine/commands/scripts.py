@@ -4,8 +4,6 @@ history, show, edit.  None of them connects to a database (``history -i`` and
 
 from __future__ import annotations
 
-import os
-import subprocess
 import uuid
 from typing import Any
 

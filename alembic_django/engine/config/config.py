@@ -12,8 +12,8 @@ import re
 import sys
 import warnings
 from argparse import Namespace
-from pathlib import Path, PurePath
 from collections.abc import Mapping
+from pathlib import Path, PurePath
 from typing import Any, TextIO
 
 from ..errors import ConfigError

@@ -20,8 +20,8 @@ from sqlalchemy.sql.elements import BindParameter, ClauseElement
 
 from ..errors import CommandError
 from . import base
-from .compare_types import Params  # noqa: F401  (Alembic's import path)
 from .base import alter_table, format_literal, format_server_default, format_type  # noqa: F401
+from .compare_types import Params  # noqa: F401  (Alembic's import path)
 
 
 class AlterDDL(sa_schema.ExecutableDDLElement):

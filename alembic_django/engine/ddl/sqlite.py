@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ClauseElement
-
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ClauseElement
 
 from ..errors import CommandError
 from .base import (

@@ -13,7 +13,7 @@ import datetime
 import os
 import re
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,9 +21,9 @@ from ..errors import CommandError, RevisionCommandError
 from ..util.langhelpers import not_none  # noqa: F401  (Alembic's import path)
 from ..util.messaging import format_as_comma
 from . import revision as _rev
-from .revision_node import tuple_rev_as_scalar  # noqa: F401  (used by generate)
 from .cache import IndexCache
 from .parse import NotARevision, header_from_module, read_header
+from .revision_node import tuple_rev_as_scalar  # noqa: F401  (used by generate)
 
 _SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")

@@ -13,11 +13,12 @@ any of them with ``CommandError(str(exc))``.
 from __future__ import annotations
 
 import bisect
-import weakref
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from ..util.langhelpers import not_none  # noqa: F401  (Alembic's import path)
 from .revision_errors import (  # noqa: F401 - re-exported: the graph's public errors
     MULTIPLE_HEADS_ADVICE,
     CycleDetected,
@@ -45,7 +46,6 @@ from .revision_node import (  # noqa: F401 - re-exported
     is_revision,
     tuple_rev_as_scalar,
 )
-from ..util.langhelpers import not_none  # noqa: F401  (Alembic's import path)
 
 # --------------------------------------------------------------------------- RevisionMap
 

@@ -13,9 +13,10 @@ from importlib.metadata import EntryPoint
 from pathlib import Path
 from typing import Any
 
+#: also (loaded from SQLAlchemy on first use): inspect_formatargspec, inspect_getfullargspec
 __all__ = ["EncodedIO", "EntryPoint", "formatannotation_fwdref", "importlib_metadata_get",
-           "inspect_formatargspec", "inspect_getfullargspec", "is_posix", "path_relative_to",
-           "path_walk", "py311", "py312", "py313", "py314", "read_config_parser", "tomllib"]
+           "is_posix", "path_relative_to", "path_walk", "py311", "py312", "py313", "py314",
+           "read_config_parser", "tomllib"]
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -22,10 +22,11 @@ from typing import Any, TypeVar
 _C = TypeVar("_C", bound=Callable[..., Any])
 _T = TypeVar("_T")
 
+#: also (loaded from SQLAlchemy on first use): EMPTY_DICT, asbool, immutabledict,
+#: memoized_property, to_list, unique_list
 __all__ = [
-    "DispatchPriority", "Dispatcher", "EMPTY_DICT", "PriorityDispatchResult",
-    "PriorityDispatcher", "asbool", "dedupe_tuple", "immutabledict", "memoized_property",
-    "not_none", "rev_id", "to_list", "to_tuple", "unique_list",
+    "DispatchPriority", "Dispatcher", "PriorityDispatchResult", "PriorityDispatcher",
+    "dedupe_tuple", "not_none", "rev_id", "to_tuple",
 ]
 
 _FROM_SQLALCHEMY = ("immutabledict", "memoized_property", "asbool", "to_list", "unique_list")

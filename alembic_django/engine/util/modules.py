@@ -87,12 +87,18 @@ class _AliasLoader(importlib.abc.Loader):
 
     def __init__(self, target: str) -> None:
         self.target = target
+        self._own_spec: importlib.machinery.ModuleSpec | None = None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
-        return importlib.import_module(self.target)
+        module = importlib.import_module(self.target)
+        self._own_spec = module.__spec__
+        return module
 
     def exec_module(self, module: types.ModuleType) -> None:
-        """Nothing to run: the module executed under its own name."""
+        """Nothing to run (the module executed under its own name); the import system
+        has just replaced its ``__spec__`` with the alias's: put its own back."""
+        if self._own_spec is not None:
+            module.__spec__ = self._own_spec
 
 
 class _NamespaceFinder(importlib.abc.MetaPathFinder):

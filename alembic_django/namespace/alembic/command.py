@@ -2,6 +2,7 @@
 
 import os  # noqa: F401  (as Alembic's module: tests patch alembic.command.os)
 
+from ...engine import commands as _engine_module  # noqa: E402
 from ...engine.commands import (  # noqa: F401
     branches,
     check,
@@ -21,9 +22,6 @@ from ...engine.commands import (  # noqa: F401
 )
 from ...engine.runtime.environment import EnvironmentContext  # noqa: F401
 from ...engine.script.directory import ScriptDirectory  # noqa: F401
-
-
-from ...engine import commands as _engine_module  # noqa: E402
 
 
 def __getattr__(name: str) -> object:
