@@ -267,6 +267,7 @@ def report(label: str, summary: dict, command: str) -> None:
             for f in summary["failures"]:
                 if f["category"] == cat:
                     fh.write(f"{f['test']}  [{f['status']}]  {f['reason']}\n")
+    (RESULTS / f"{label}-summary.md").write_text(category_summary(label, summary, command))
     rst = [f".. list-table:: Alembic {ALEMBIC_VERSION}'s suite on {label}",
            "   :header-rows: 1", "", "   * - module", "     - passing with Alembic",
            "     - passing with alembic-django"]
@@ -277,6 +278,36 @@ def report(label: str, summary: dict, command: str) -> None:
             f"     - **{summary['both_passed']}** ({summary['ratio']:.1%})", ""]
     (RESULTS / f"{label}.rst").write_text("\n".join(rst))
     print(f"\nwritten: conformance/results/{label}.json, {label}-failures.txt, {label}.rst")
+
+
+def category_summary(label: str, summary: dict, command: str, examples: int = 5) -> str:
+    """Per category: the count, the test modules, and a few representative failures
+    (distinct reasons first)."""
+    out = [f"# Remaining failures on {label}: {len(summary['failures'])} "
+           f"({summary['both_passed']} of {summary['alembic_passed']} pass, "
+           f"{summary['ratio']:.1%})", "", f"Reproduce: `{command}`", ""]
+    for cat, count in summary["categories"].items():
+        rows = [f for f in summary["failures"] if f["category"] == cat]
+        modules = collections.Counter(f["test"].split("::")[0].split(".")[1]
+                                      if f["test"].startswith("tests.") else f["test"]
+                                      for f in rows)
+        out.append(f"## {cat}: {count}")
+        out.append("")
+        out.append("Modules: " + ", ".join(f"{m} ({n})" for m, n in modules.most_common()))
+        out.append("")
+        seen: set[str] = set()
+        picked = []
+        for f in rows:
+            key = re.sub(r"'[^']*'|\d+", "X", f["reason"])[:60]
+            if key not in seen:
+                seen.add(key)
+                picked.append(f)
+            if len(picked) == examples:
+                break
+        for f in picked:
+            out.append(f"- `{f['test']}`: {f['reason']}")
+        out.append("")
+    return "\n".join(out)
 
 
 def backend_label(args: argparse.Namespace) -> str:
