@@ -13,6 +13,7 @@ any of them with ``CommandError(str(exc))``.
 from __future__ import annotations
 
 import bisect
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -53,13 +54,16 @@ class RevisionMap(LabelsMixin, IterateMixin):
     def __init__(self, generator: Callable[[], Iterable[Revision]]) -> None:
         self._generator = generator
         self._built = False
+        self._build_lock = threading.Lock()  # threads sharing one map build it once
 
     # ----------------------------------------------------------------- building
 
     def _ensure(self) -> None:
         if not self._built:
-            self._build()
-            self._built = True
+            with self._build_lock:
+                if not self._built:
+                    self._build()
+                    self._built = True
 
     @property
     def _revision_map(self) -> dict:

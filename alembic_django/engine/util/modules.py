@@ -15,30 +15,44 @@ import importlib.util
 import os
 import re
 import sys
+import threading
 import types
 from collections.abc import Iterator
 
 from ..errors import CommandError
 
 _ALIASED = ("alembic", "alembic.context", "alembic.op")
+# How many runs (threads of a fleet) have the alias active; the first installs it, the
+# last restores sys.modules.  Guarded by the lock (the minimal thread-safe form; the
+# `alembic` namespace work replaces this with its own activation).
 _depth = 0
+_saved: dict[str, types.ModuleType | None] = {}
+_lock = threading.Lock()
 
 
 @contextlib.contextmanager
 def alembic_alias() -> Iterator[None]:
     """Let ``import alembic``'s context and op resolve to ours for the duration."""
     global _depth
-    if _depth:
+    with _lock:
+        if not _depth:
+            _install()
         _depth += 1
-        try:
-            yield
-        finally:
+    try:
+        yield
+    finally:
+        with _lock:
             _depth -= 1
-        return
+            if not _depth:
+                _restore()
+
+
+def _install() -> None:
     from ... import context as our_context
     from ... import op as our_op
 
-    saved = {name: sys.modules.get(name) for name in _ALIASED}
+    _saved.clear()
+    _saved.update({name: sys.modules.get(name) for name in _ALIASED})
     shim = types.ModuleType("alembic")
     shim.__doc__ = "alembic_django stand-in for `alembic` while it runs an environment"
     shim.__path__ = []  # a package, so `import alembic.op` works
@@ -48,16 +62,15 @@ def alembic_alias() -> Iterator[None]:
     sys.modules["alembic"] = shim
     sys.modules["alembic.context"] = our_context
     sys.modules["alembic.op"] = our_op
-    _depth = 1
-    try:
-        yield
-    finally:
-        _depth = 0
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
+
+
+def _restore() -> None:
+    for name, module in _saved.items():
+        if module is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = module
+    _saved.clear()
 
 
 def load_python_file(path: str, module_id: str | None = None) -> types.ModuleType:
