@@ -82,6 +82,31 @@ class Config:
         self._ini: IniSource | None = None
         self._toml: TomlSource | None = None
 
+    def derive(self, *, cmd_opts: Namespace | None = None, attributes: dict[str, Any] | None = None,
+               stdout: TextIO | None = None, output_buffer: TextIO | None = None,
+               options: dict[str, Any] | None = None) -> Config:
+        """An independent copy for one run among many (a fleet target).
+
+        The copy has its own ini parser (so env.py's ``set_main_option`` stays in its
+        run), its own mapping with ``options`` on top (highest precedence) and the given
+        ``cmd_opts`` / ``attributes`` / ``stdout`` / ``output_buffer``; the parsed
+        pyproject.toml is shared (nothing writes to it).
+        """
+        import copy
+
+        clone = copy.copy(self)
+        clone._ini = copy.deepcopy(self.ini_source)
+        clone._toml = self.toml_source
+        clone._mapping = MappingSource({**self._mapping.data, **(options or {})},
+                                       self._mapping.origin_name)
+        clone._mapping.loaded = self._mapping.loaded
+        clone.cmd_opts = cmd_opts if cmd_opts is not None else copy.copy(self.cmd_opts)
+        clone.attributes = dict(self.attributes if attributes is None else attributes)
+        clone.config_args = dict(self.config_args)
+        clone._stdout = stdout if stdout is not None else self._stdout
+        clone.output_buffer = output_buffer
+        return clone
+
     @property
     def stdout(self) -> TextIO:
         return self._stdout if self._stdout is not None else sys.stdout
