@@ -147,6 +147,13 @@ class Progress:
         self.tty = not self.quiet and bool(getattr(stream, "isatty", lambda: False)())
         self._bar_shown = False
 
+    def _write(self, text: str) -> None:
+        out = self.config.stdout
+        if hasattr(out, "style_func"):  # Django's OutputWrapper adds a newline unless told
+            out.write(text, ending="")
+        else:
+            out.write(text)
+
     def __call__(self, result: TargetResult) -> None:
         self.done += 1
         if result.status == FAILED:
@@ -155,7 +162,7 @@ class Progress:
             return
         out = self.config.stdout
         if self._bar_shown:
-            out.write("\r\033[K")
+            self._write("\r\033[K")
         line = f"{result.status:<11} {result.target}"
         if result.status in OK or result.status == FAILED:
             line += f"  {result.from_ or '<base>'} -> {result.to or '<base>'}"
@@ -163,7 +170,7 @@ class Progress:
                     f"{result.seconds:.2f} s)"
         if result.error:
             line += f"  {result.error}"
-        out.write(line + "\n")
+        self._write(line + "\n")
         if self.tty:
             self._bar()
         out.flush()
@@ -172,12 +179,12 @@ class Progress:
         width = 30
         filled = int(width * self.done / self.total) if self.total else width
         left = self.total - self.done
-        self.config.stdout.write(f"[{'#' * filled}{'.' * (width - filled)}] {self.done} done, "
+        self._write(f"[{'#' * filled}{'.' * (width - filled)}] {self.done} done, "
                                  f"{self.failed} failed, {left} left")
         self._bar_shown = True
 
     def finish(self) -> None:
         if self._bar_shown:
-            self.config.stdout.write("\r\033[K")
+            self._write("\r\033[K")
             self.config.stdout.flush()
             self._bar_shown = False

@@ -210,15 +210,17 @@ def _describe(diff: Any) -> str:
         kinds = sorted({d[0] for d in diff})
         first = diff[0]
         return f"{', '.join(kinds)} {first[2]}.{first[3]}"
-    kind, names = diff[0], []
-    for part in diff[1:]:
-        name = part if isinstance(part, str) else getattr(part, "name", None)
-        table = getattr(part, "table", None)
-        if name is not None and table is not None and getattr(table, "name", None):
-            names.append(f"{table.name}.{name}")
-        elif isinstance(name, str):
-            names.append(name)
-    return f"{kind} {'.'.join(names[:2]) if names else ''}".strip()
+    kind = diff[0]
+    strings = [p for p in diff[1:] if isinstance(p, str)]  # table name (schema first)
+    objects = [p for p in diff[1:] if not isinstance(p, str) and getattr(p, "name", None)]
+    names = strings[-1:]
+    if objects:
+        obj = objects[-1]
+        table = getattr(obj, "table", None)
+        if not names and table is not None and getattr(table, "name", None):
+            names = [table.name]
+        names.append(str(obj.name))
+    return f"{kind} {'.'.join(names)}".strip()
 
 
 def sql_file_name(target_name: str) -> str:

@@ -79,6 +79,9 @@ def run_migrations_online() -> None:
     )
 
     with connectable.connect() as connection:
+        # two runs creating the same schema at once would collide: take a lock first
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                           {"name": f"alembic_django.schema:{tenant}"})
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{tenant}"'))
         connection.execute(text(f'SET search_path TO "{tenant}"'))
         connection.commit()
