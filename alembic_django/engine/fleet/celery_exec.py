@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import CommandError
 from .results import FAILED, NOT_STARTED, TargetResult
-from .runner import Job, prepare_script, run_job
+from .runner import EngineCache, Job, prepare_script, run_job
 from .targets import ENVIRONMENT, environment_name, import_dotted
 
 TASK_NAME = "alembic_django.fleet.run_target"
@@ -56,13 +56,13 @@ def _task_base() -> type:
 
         _lock = threading.Lock()
 
-        def workspace(self, spec: dict[str, Any]) -> tuple[Any, Any]:
+        def workspace(self, spec: dict[str, Any]) -> tuple[Any, Any, Any]:
             key = json.dumps(spec, sort_keys=True, default=str)
             cache = self.__dict__.setdefault("_alembic_django_workspaces", {})
             with self._lock:
                 if key not in cache:
                     base = config_from_spec(spec)
-                    cache[key] = (base, prepare_script(base))
+                    cache[key] = (base, prepare_script(base), EngineCache())
                 return cache[key]
 
     return FleetTask
@@ -70,8 +70,8 @@ def _task_base() -> type:
 
 def run_target_task(task: Any, message: dict[str, Any]) -> dict[str, Any]:
     """The task body: run one job; the result is a JSON-able dict."""
-    base, script = task.workspace(message["config"])
-    return run_job(Job.from_dict(message["job"]), base, script).as_dict()
+    base, script, engines = task.workspace(message["config"])
+    return run_job(Job.from_dict(message["job"]), base, script, engines).as_dict()
 
 
 def task_options() -> dict[str, Any]:

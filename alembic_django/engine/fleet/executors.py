@@ -24,7 +24,7 @@ from typing import Any
 
 from ..errors import CommandError
 from .results import TargetResult
-from .runner import Job, run_job
+from .runner import EngineCache, Job, run_job
 
 OnDone = Callable[[Job, TargetResult], bool]
 #: ``config.attributes`` key of callables run in the parent before worker processes fork
@@ -94,6 +94,7 @@ class ThreadExecutor(_PoolExecutor):
         super().__init__(jobs)
         self.base = base
         self.script = script
+        self.engines = EngineCache()
 
     def _pool(self) -> Any:
         from concurrent.futures import ThreadPoolExecutor
@@ -101,7 +102,13 @@ class ThreadExecutor(_PoolExecutor):
         return ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="alembic-fleet")
 
     def _submit(self, pool: Any, job: Job) -> Future:
-        return pool.submit(run_job, job, self.base, self.script)
+        return pool.submit(run_job, job, self.base, self.script, self.engines)
+
+    def run(self, jobs: list[Job], on_done: OnDone) -> None:
+        try:
+            super().run(jobs, on_done)
+        finally:
+            self.engines.dispose()
 
 
 class ProcessExecutor(_PoolExecutor):
@@ -135,6 +142,7 @@ class _ProcessState:
 
     base: Any = None
     script: Any = None
+    engines: Any = None
 
 
 def _process_init(base: Any, script: Any) -> None:
@@ -142,10 +150,11 @@ def _process_init(base: Any, script: Any) -> None:
     # its target's transaction
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _ProcessState.base, _ProcessState.script = base, script
+    _ProcessState.engines = EngineCache()
 
 
 def _process_run(job: Job) -> TargetResult:
-    return run_job(job, _ProcessState.base, _ProcessState.script)
+    return run_job(job, _ProcessState.base, _ProcessState.script, _ProcessState.engines)
 
 
 def make_executor(kind: str, base: Any, script: Any, jobs: int = 1, **celery: Any) -> Any:

@@ -199,6 +199,7 @@ class ScriptDirectory:
         self.messaging_opts = messaging_opts
         self.config: Any = None
         self._module_lock = threading.RLock()
+        self._env_code: dict = {}  # env.py compiled once (a fleet runs it once per target)
         self.revision_map = _rev.RevisionMap(self._load_revisions)
         if not os.access(dir, os.F_OK):
             raise CommandError(
@@ -413,7 +414,7 @@ class ScriptDirectory:
         from ..errors import MigrationError
 
         try:
-            load_python_file(path, module_id="env_py")
+            load_python_file(path, module_id="env_py", code_cache=self._env_code)
         except CommandError:
             raise
         except Exception as exc:

@@ -5,7 +5,6 @@ from logging.config import fileConfig
 
 from sqlalchemy import engine_from_config
 from sqlalchemy import pool
-from sqlalchemy import text
 
 from alembic_django import context
 from alembic_django.engine.errors import CommandError
@@ -27,7 +26,11 @@ def _has_logging_config(path) -> bool:
     return parser.has_section("loggers")
 
 
-if _has_logging_config(config.config_file_name):
+# Interpret the config file for Python logging -- not for each target of a fleet run
+# (the fleet reports progress itself; set up logging once in your own code if needed).
+if "alembic_django.fleet.target" not in config.attributes and _has_logging_config(
+    config.config_file_name
+):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 # add your model's MetaData object here, with tables that have no schema:
@@ -67,36 +70,48 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def do_run_migrations(connection, tenant) -> None:
+    # the schema (created under a lock: two runs may create it at once), then the
+    # search_path: one round trip, then committed
+    connection.exec_driver_sql(
+        f"SELECT pg_advisory_xact_lock(hashtext('alembic_django.schema:{tenant}')); "
+        f'CREATE SCHEMA IF NOT EXISTS "{tenant}"; SET search_path TO "{tenant}"'
+    )
+    connection.commit()
+    # reflection (autogenerate) treats the tenant's schema as the default one; the
+    # dialect belongs to this run's engine (the fleet lends each thread its own)
+    connection.dialect.default_schema_name = tenant
+
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        version_table_schema=tenant,
+    )
+
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
-    """Run migrations in 'online' mode for one tenant schema."""
+    """Run migrations in 'online' mode for one tenant schema.
+
+    A connection passed in config.attributes["connection"] (``alembic-django
+    fleet`` lends a pooled one) is used as is; otherwise an Engine is created from
+    the config for this run.
+    """
     tenant = current_tenant()
-    # one engine per run: its dialect may be told the tenant's schema (below) without
-    # touching any other run's
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        do_run_migrations(connection, tenant)
+        return
+
     connectable = engine_from_config(
         config.get_section(config.config_ini_section, {}),
         prefix="sqlalchemy.",
         poolclass=pool.NullPool,
     )
-
     with connectable.connect() as connection:
-        # two runs creating the same schema at once would collide: take a lock first
-        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
-                           {"name": f"alembic_django.schema:{tenant}"})
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{tenant}"'))
-        connection.execute(text(f'SET search_path TO "{tenant}"'))
-        connection.commit()
-        # reflection (autogenerate) treats the tenant's schema as the default one
-        connection.dialect.default_schema_name = tenant
-
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            version_table_schema=tenant,
-        )
-
-        with context.begin_transaction():
-            context.run_migrations()
-
+        do_run_migrations(connection, tenant)
     connectable.dispose()
 
 
