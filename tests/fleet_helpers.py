@@ -52,8 +52,8 @@ def tenant_project(root: Path, url: str, revisions: list[tuple[str, str]],
         env = root / "migrations" / "env.py"
         env.write_text(env.read_text().replace(
             "target_metadata = None",
-            "import sys\nsys.path.insert(0, %r)\nfrom tenant_models import metadata as "
-            "target_metadata" % str(root)))
+            f"import sys\nsys.path.insert(0, {str(root)!r})\nfrom tenant_models import "
+            "metadata as target_metadata"))
     versions = root / "migrations" / "versions"
     down = None
     for rev, body in revisions:

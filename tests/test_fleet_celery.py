@@ -21,7 +21,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import _server_url, wipe_database
-from fleet_helpers import LOG, LOG_TABLE, env_with, log_counts, pg_setup, pg_versions, tenant_project
+from fleet_helpers import (
+    LOG,
+    LOG_TABLE,
+    env_with,
+    log_counts,
+    pg_setup,
+    pg_versions,
+    tenant_project,
+)
 
 from alembic_django import fleet
 from alembic_django.config import Config

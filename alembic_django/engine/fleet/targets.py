@@ -215,7 +215,7 @@ def _label_from_url(url: str) -> str:
 
     try:
         database = make_url(url).database or ""
-    except Exception:
+    except Exception:  # noqa: BLE001 - an unparsable URL gets a plain label
         database = ""
     base = re.split(r"[\\/]", database)[-1]
     return re.sub(r"\.(db|sqlite3?)$", "", base) or "database"
@@ -231,7 +231,7 @@ def _run_query(config: Any, sql: str, where: str) -> list[str]:
     try:
         with engine.connect() as conn:
             rows = conn.execute(sa.text(sql)).all()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any driver error is the group's error
         from ..config import mask_password
 
         raise ConfigError(f"{where}: query failed: {mask_password(' '.join(str(exc).split()))}"
@@ -267,7 +267,7 @@ def _call(config: Any, path: str, where: str) -> list[Any]:
         takes_config = False
     try:
         result = fn(config) if takes_config else fn()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the user's callable failed: say which
         raise ConfigError(f"{where}: {path} raised {type(exc).__name__}: {exc}") from None
     if isinstance(result, str):
         return _split(result)

@@ -85,6 +85,8 @@ def upgrade(config: Any, revision: str, sql: bool = False, tag: str | None = Non
     """Upgrade every target to a later version.
 
     :param revision: revision target (e.g. heads); with --sql a range start:end
+    :param sql: write each target's SQL to a file instead of running it (see --output-dir)
+    :param tag: arbitrary 'tag' name, passed to every target's env.py
     """
     return run(config, "upgrade", revision=revision, sql=sql, tag=tag, **fleet)
 
@@ -95,6 +97,8 @@ def downgrade(config: Any, revision: str, sql: bool = False, tag: str | None = N
     """Revert every target to a previous version.
 
     :param revision: revision target (e.g. -1 or base); with --sql a range start:end
+    :param sql: write each target's SQL to a file instead of running it (see --output-dir)
+    :param tag: arbitrary 'tag' name, passed to every target's env.py
     """
     return run(config, "downgrade", revision=revision, sql=sql, tag=tag, **fleet)
 
@@ -105,6 +109,9 @@ def stamp(config: Any, revisions: list[str], sql: bool = False, tag: str | None 
     """'stamp' every target's version table with the given revision; run no migrations.
 
     :param revisions: revision(s) to stamp
+    :param sql: write each target's SQL to a file instead of running it (see --output-dir)
+    :param tag: arbitrary 'tag' name, passed to every target's env.py
+    :param purge: delete all entries in each version table before stamping
     """
     return run(config, "stamp", revision=revisions, sql=sql, tag=tag, purge=purge, **fleet)
 
@@ -168,7 +175,9 @@ def run(config: Any, verb: str, revision: Any = None, sql: bool = False, tag: st
     from .runner import Job, prepare_script
     from .targets import collect, command_line_group, select
 
-    as_list = (lambda v: [v] if isinstance(v, str) else list(v or ()))
+    def as_list(value: Any) -> list:
+        return [value] if isinstance(value, str) else list(value or ())
+
     if isinstance(url, str):
         url = [url]
     cli_group = command_line_group(_listish(tenants), tenants_sql, tenants_from, url,
