@@ -246,6 +246,15 @@ def test_table_progress_and_api(policy_project):
     assert [r.status for r in caught.value.results] == ["failed"]
 
 
+def test_passwords_are_never_printed(policy_project):
+    ini, _ = policy_project
+    code, out = run_cli(["-c", str(ini), "fleet", "upgrade", "heads", "--url",
+                         "postgresql+psycopg://app:s3cret@127.0.0.1:1/tenant_db"])
+    assert code == 1
+    assert "alembic:tenant_db" in out and "failed" in out
+    assert "s3cret" not in out
+
+
 def test_sql_writes_one_file_per_target(tmp_path):
     ini = generic_project(tmp_path / "p")
     out_dir = tmp_path / "sql"

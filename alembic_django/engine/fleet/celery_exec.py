@@ -221,24 +221,24 @@ class CeleryExecutor:
         group_result = celery.group(signatures).apply_async()
         by_id = {r.id: job for r, job in zip(group_result.results, jobs, strict=True)}
         pending = set(by_id)
-        stop = False
         try:
-            self._collect(pending, by_id, on_done, lambda: stop)
+            self._collect(pending, by_id, on_done)
         except _StopStarting:
-            stop = True
             self._revoke(pending)
-            self._collect(pending, by_id, on_done, lambda: True, drain=True)
+            self._collect(pending, by_id, on_done, drain=True)
         except KeyboardInterrupt:
             self._revoke(pending)
-            self._collect(pending, by_id, on_done, lambda: True, drain=True)
+            self._collect(pending, by_id, on_done, drain=True)
             raise
 
     def _revoke(self, pending: set[str]) -> None:
         if pending:
             self.app.control.revoke(list(pending))
 
-    def _collect(self, pending: set[str], by_id: dict[str, Job], on_done: Any, stopping: Any,
+    def _collect(self, pending: set[str], by_id: dict[str, Job], on_done: Any,
                  drain: bool = False) -> None:
+        """Report results as they arrive until none is pending; ``drain``: after a stop,
+        the revoked targets come back as not started."""
         celery = _celery()
         quiet_since = time.monotonic()
         while pending:
@@ -255,7 +255,7 @@ class CeleryExecutor:
                 pending.discard(task_id)
                 job = by_id[task_id]
                 go_on = on_done(job, _result(job, meta))
-                if not go_on and not drain and not stopping():
+                if not go_on and not drain:
                     raise _StopStarting
             if arrived:
                 quiet_since = time.monotonic()

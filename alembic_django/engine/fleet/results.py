@@ -164,10 +164,13 @@ class Progress:
         if self._bar_shown:
             self._write("\r\033[K")
         line = f"{result.status:<11} {result.target}"
-        if result.status in OK or result.status == FAILED:
+        if result.status in (*OK, FAILED, BEHIND):
             line += f"  {result.from_ or '<base>'} -> {result.to or '<base>'}"
-            line += f"  ({result.steps} step{'s' if result.steps != 1 else ''}, " \
-                    f"{result.seconds:.2f} s)"
+            if result.status == BEHIND:
+                line += f"  (behind by {result.steps})"
+            else:
+                line += f"  ({result.steps} step{'s' if result.steps != 1 else ''}, " \
+                        f"{result.seconds:.2f} s)"
         if result.error:
             line += f"  {result.error}"
         self._write(line + "\n")
