@@ -310,3 +310,60 @@ def test_processes_executor(policy_project):
     assert [r["status"] for r in results] == ["migrated"] * 3
     assert set(json.loads(json.dumps(results[0]))) == {"target", "from", "to", "steps",
                                                        "seconds", "status", "error"}
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(policy_project):
+    ini, root = policy_project
+    out = _Terminal()
+    with pytest.raises(fleet.FleetFailed):
+        fleet.upgrade(Config(str(ini), stdout=out), "heads",
+                      url=[f"sqlite:///{root / n}.db" for n in ("t1", "bad1", "t2")],
+                      on_error="continue")
+    text = out.getvalue()
+    assert "] 1 done, 0 failed, 2 left" in text
+    assert "] 2 done, 1 failed, 1 left" in text
+    assert "] 3 done, 1 failed, 0 left" in text
+    assert "\r\033[K" in text  # the bar is rewritten in place, then cleared
+    assert text.splitlines()[-1] == "2 migrated, 1 failed (3 targets)"
+
+
+def test_running_state_is_per_thread():
+    """``context`` and ``op`` resolve to the run of the thread asking (context variables)."""
+    import threading
+
+    from alembic_django.engine.operations import Operations
+    from alembic_django.engine.runtime.environment import (
+        EnvironmentContext,
+        current_environment,
+    )
+
+    barrier = threading.Barrier(2)
+    seen: dict[str, tuple] = {}
+
+    class FakeContext:
+        impl = None
+
+    def run(name: str) -> None:
+        env = EnvironmentContext(Config(), None, name=name)
+        migration = FakeContext()
+        with env, Operations.context(migration):
+            barrier.wait()  # both runs are active at once
+            seen[name] = (current_environment().context_opts["name"],
+                          Operations.current().migration_context is migration)
+            barrier.wait()
+        seen[name + " after"] = (Operations.current(),)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"a": ("a", True), "b": ("b", True), "a after": (None,),
+                    "b after": (None,)}
+    with pytest.raises(CommandError, match="no EnvironmentContext is active"):
+        current_environment()
