@@ -25,12 +25,22 @@ from typing import Any
 from . import conf
 from .engine.fleet.celery_exec import CELERY_APP, CONFIG_FACTORY
 from .engine.fleet.executors import BEFORE_FORK
+from .engine.fleet.runner import ENGINE_OPTIONS
 from .engine.fleet.targets import DATABASE_RESOLVER
 
 
 def database_url(alias: str) -> str:
     """The URL (password included: it is never printed) of ``DATABASES[alias]``."""
     return conf.database_url(alias).render_as_string(hide_password=False)
+
+
+def engine_options(config: Any) -> dict[str, Any]:
+    """``connect_args`` of the target's DATABASES alias (OPTIONS a URL cannot carry)."""
+    alias = config.attributes.get(conf.ATTR_DATABASE)
+    if alias is None or config.attributes.get("alembic_django.explicit_url"):
+        return {}
+    extra = conf.connect_args(alias)
+    return {"connect_args": extra} if extra else {}
 
 
 def _close_connections() -> None:
@@ -55,6 +65,7 @@ def celery_app() -> Any:
 def prepare(config: Any) -> Any:
     """Add the Django resolvers to an environment's config (see the module text)."""
     config.attributes[DATABASE_RESOLVER] = database_url
+    config.attributes[ENGINE_OPTIONS] = engine_options
     config.attributes[CONFIG_FACTORY] = "alembic_django.django_fleet:worker_config"
     config.attributes.setdefault(BEFORE_FORK, [_close_connections])
     if config.attributes.get(CELERY_APP) is None and celery_app() is not None:

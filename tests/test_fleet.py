@@ -367,3 +367,17 @@ def test_running_state_is_per_thread():
                     "b after": (None,)}
     with pytest.raises(CommandError, match="no EnvironmentContext is active"):
         current_environment()
+
+
+def test_a_placeholder_url_lets_env_py_connect_by_itself(tmp_path):
+    """env.py that sets its own URL (the ini holds a placeholder): nothing is lent."""
+    ini = generic_project(tmp_path / "p", url="driver://user:pass@localhost/dbname")
+    env = tmp_path / "p" / "migrations" / "env.py"
+    env.write_text(env.read_text().replace(
+        "config = context.config",
+        "config = context.config\nconfig.set_main_option('sqlalchemy.url', 'sqlite:///' + "
+        f"{str(tmp_path)!r} + '/' + context.get_x_argument(as_dictionary=True)['tenant'] "
+        "+ '.db')"))
+    code, results = run_json(ini, ["upgrade", "heads", "--tenants", "own1,own2", "-j", "2"])
+    assert code == 0, results
+    assert db_state(f"sqlite:///{tmp_path / 'own2.db'}") == ({"r2"}, [(1, "own2")])

@@ -28,6 +28,9 @@ from .targets import DATABASE_RESOLVER, Target
 #: ``config.attributes`` key set in every target's config: the target's name (env.py
 #: may skip process-wide set-up such as logging.config.fileConfig when it is present)
 FLEET_TARGET = "alembic_django.fleet.target"
+#: ``config.attributes`` key of a callable ``config -> dict`` of extra ``create_engine``
+#: keywords for the lent connections (the Django side's DATABASES OPTIONS)
+ENGINE_OPTIONS = "alembic_django.fleet.engine_options"
 #: verbs a job may run
 VERBS = ("upgrade", "downgrade", "stamp", "current", "check")
 #: ``config.attributes`` a target run must not inherit from the caller's config
@@ -111,6 +114,7 @@ class EngineCache:
         self._lock = threading.Lock()
 
     def engine(self, config: Any) -> Any:
+        """This thread's engine for the config's URL (None: nothing to lend)."""
         url = config.get_main_option("sqlalchemy.url")
         if not url:
             return None
@@ -119,27 +123,45 @@ class EngineCache:
             known = self._engines.get(thread)
         if known is not None and known[0] == url:
             return known[1]
-        if known is not None:
+        if known is not None and known[1] is not None:
             known[1].dispose()
-        import sqlalchemy as sa
+        engine = None
+        try:
+            import sqlalchemy as sa
 
-        options = {k: v for k, v in (config.get_section(config.config_ini_section) or {})
-                   .items() if k.startswith("sqlalchemy.") and k != "sqlalchemy.poolclass"}
-        options["sqlalchemy.url"] = url
-        engine = sa.engine_from_config(options, prefix="sqlalchemy.", pool_size=1,
-                                       max_overflow=2)
+            options = {k: v for k, v in (config.get_section(config.config_ini_section) or {})
+                       .items() if k.startswith("sqlalchemy.") and k != "sqlalchemy.poolclass"}
+            options["sqlalchemy.url"] = url
+            extra = config.attributes.get(ENGINE_OPTIONS)
+            engine = sa.engine_from_config(options, prefix="sqlalchemy.", pool_size=1,
+                                           max_overflow=2, **(extra(config) if extra else {}))
+        except Exception:  # noqa: BLE001 - e.g. a placeholder URL env.py replaces itself
+            engine = None
         with self._lock:
             self._engines[thread] = (url, engine)
         return engine
 
     @contextlib.contextmanager
     def lend(self, config: Any) -> Any:
-        """Put a pooled connection in ``config.attributes["connection"]`` for one run."""
+        """Put a pooled connection in ``config.attributes["connection"]`` for one run.
+
+        Nothing is lent when the URL cannot be connected to as configured (env.py may
+        build its own URL or connect arguments): env.py then connects by itself.
+        """
         engine = self.engine(config) if "connection" not in config.attributes else None
-        if engine is None:
+        connection = None
+        if engine is not None:
+            try:
+                connection = engine.connect()
+            except Exception:  # noqa: BLE001 - env.py reports its own connection errors
+                with self._lock:
+                    self._engines[threading.get_ident()] = (
+                        config.get_main_option("sqlalchemy.url"), None)
+                engine.dispose()
+        if connection is None:
             yield
             return
-        with engine.connect() as connection:
+        with connection:
             config.attributes["connection"] = connection
             try:
                 yield
@@ -157,7 +179,8 @@ class EngineCache:
         with self._lock:
             engines, self._engines = list(self._engines.values()), {}
         for _, engine in engines:
-            engine.dispose()
+            if engine is not None:
+                engine.dispose()
 
 
 def run_job(job: Job, base: Any, script: Any, engines: EngineCache | None = None
