@@ -20,6 +20,8 @@ from .engine.commands import (
                               revision,
                               show,
                               sqlmigrate,
+                              squash,
+                              squashed,
                               stamp,
                               upgrade,
 )
@@ -27,5 +29,5 @@ from .engine.commands import (
 __all__ = [
     "branches", "check", "config", "current", "downgrade", "edit", "ensure_version",
     "heads", "history", "init", "list_templates", "merge", "revision", "show", "sqlmigrate",
-    "stamp", "upgrade",
+    "squash", "squashed", "stamp", "upgrade",
 ]

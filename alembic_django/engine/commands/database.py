@@ -406,7 +406,7 @@ def sqlmigrate(config: Any, revision: str, backwards: bool = False,
          tag=tag, output_buffer=buffer, progress=progress, _mutates=False)
     text = buffer.getvalue()
     # env.py may run the migrations more than once (multidb: once per engine)
-    pieces = [text[a:b] for (ea, a), (eb, b) in zip(marks[::2], marks[1::2])
+    pieces = [text[a:b] for (ea, a), (eb, b) in zip(marks[::2], marks[1::2], strict=False)
               if ea == "sql_step_start" and eb == "sql_step_end"]
     if not pieces:
         raise CommandError(f"env.py ({script.env_py_location}) did not run the migrations of "

@@ -206,7 +206,7 @@ class MigrationContext:
                 for s in start:
                     if s == "base":
                         continue
-                    resolved.extend(r.revision for r in self._start_revisions(s))
+                    resolved.extend(self._start_revisions(s))
                 return tuple(resolved)
             return tuple(s for s in start if s != "base")
         if self.connection is None:
@@ -215,17 +215,21 @@ class MigrationContext:
             return tuple(sorted(self._deferred_heads))
         return self._version.heads(self.connection)
 
-    def _start_revisions(self, ident: str) -> tuple:
-        """``start`` of an offline ``start:end``; it may name a revision a squashed
-        revision replaces (a database inside the squashed range)."""
+    def _start_revisions(self, ident: str) -> tuple[str, ...]:
+        """``start`` of an offline ``start:end``.  It may name a revision a squashed
+        revision replaces: a database inside or at the end of the squashed range,
+        whose row says so (the command's plan sees it through the database's view)."""
+        squashes = getattr(self.script, "squashes", None)
+        if squashes and any(ident in sq.replaces for sq in squashes):
+            return (ident,)
         try:
-            return self.script.get_revisions(ident)
+            return tuple(r.revision for r in self.script.get_revisions(ident))
         except CommandError:
             with_originals = getattr(self.script, "with_originals", None)
             view = with_originals() if with_originals is not None else self.script
             if view is self.script:
                 raise
-            return view.get_revisions(ident)
+            return tuple(r.revision for r in view.get_revisions(ident))
 
     def _ensure_version_table(self) -> None:
         if self.as_sql:

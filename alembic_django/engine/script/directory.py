@@ -282,6 +282,7 @@ class ScriptDirectory:
     # -- views: squashed revisions (see .replaces) ---------------------------------
     def _reset_map(self) -> None:
         self._scripts: list[Script] | None = None
+        self._squashes: list[_replaces.Squash] | None = None
         self._replaced: _replaces.Replaced | None = None
         self.revision_map = _rev.RevisionMap(self._default_revisions, self._default_replaced)
 
@@ -293,11 +294,13 @@ class ScriptDirectory:
     @property
     def squashes(self) -> list[_replaces.Squash]:
         """The squashed revisions of this directory (``replaces``)."""
-        return _replaces.squashes(self._all_scripts())
+        if self._squashes is None:
+            self._squashes = _replaces.squashes(self._all_scripts())
+        return self._squashes
 
     def _default_revisions(self) -> list[Script]:
         scripts = self._all_scripts()
-        found = _replaces.squashes(scripts)
+        found = self.squashes
         if not found:
             self._replaced = None
             return scripts
@@ -310,7 +313,7 @@ class ScriptDirectory:
     def _view(self, original: frozenset[str]) -> ScriptDirectory:
         """A copy whose map shows the squashes in ``original`` as their originals."""
         scripts = self._all_scripts()
-        found = _replaces.squashes(scripts)
+        found = self.squashes
         present = {s.revision for s in scripts}
         for sq in found:
             missing = _replaces.missing_originals(sq, present) if sq.revision in original else []
