@@ -97,6 +97,7 @@ class Project:
 
     def squash(self) -> Path:
         out = run("squash", START, END, "--rev-id", "5a5a5a5a5a5a", "-m", "squash the middle")
+        self.output = out
         return Path(re.search(r"Generating (\S+) \.\.\.  done", out).group(1))
 
     def rows(self) -> set[str]:
@@ -314,6 +315,13 @@ def test_graph_views(project):
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_the_squashed_file(project):
     path = project.squash()
+    assert project.output.splitlines() == [
+        f"Generating {path} ...  done",
+        f"Squashed 41 revisions ({START} to {END}) into 5a5a5a5a5a5a.",
+        "A new database runs 5a5a5a5a5a5a; a database inside the range runs the remaining "
+        "revisions, then is recorded at 5a5a5a5a5a5a.",
+        "Keep the replaced files until 'squashed' reports them unneeded on every database.",
+    ]
     source = path.read_bytes()
     header = parse._fast_header(source)  # the fast header reader understands it
     assert header is not None and header["replaces"] == tuple(RANGE)

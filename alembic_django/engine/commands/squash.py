@@ -134,11 +134,12 @@ def squash(config: Any, start: str, end: str, message: str | None = None,
     if new is None or tuple(new.replaces) != tuple(r.revision for r in chain):
         raise CommandError(f"Could not read back the squashed revision {path}")
     script._add_script(new)
-    config.print_stdout(
-        "Squashed %d revisions (%s to %s) into %s.  A new database runs %s; a database "
-        "inside the range runs the remaining revisions and is then recorded at %s.  Keep "
-        "the replaced files until 'squashed' reports them unneeded on every database.",
-        len(chain), first.revision, last.revision, revid, revid, revid)
+    config.print_stdout("Squashed %d revisions (%s to %s) into %s.", len(chain),
+                        first.revision, last.revision, revid)
+    config.print_stdout("A new database runs %s; a database inside the range runs the "
+                        "remaining revisions, then is recorded at %s.", revid, revid)
+    config.print_stdout("Keep the replaced files until 'squashed' reports them unneeded on "
+                        "every database.")
     return new
 
 
