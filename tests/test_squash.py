@@ -345,9 +345,11 @@ def test_the_squashed_file(project):
      "b1)"),
     ("order", "m3", "m1", "Revision m3 is not an ancestor of m1"),
     ("same", "m2", "m2", "Nothing to squash: 'm2' and 'm2' are the same revision"),
+    ("base", "base", "m2", "squash needs one revision at each end of the range; 'base' "
+     "names no revision"),
     ("global", "m1", "m2", "cannot squash revision m2: line"),
     ("star", "m1", "m2", "cannot squash revision m2: line"),
-], ids=["merge", "branch", "order", "same", "global", "star"])
+], ids=["merge", "branch", "order", "same", "base", "global", "star"])
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_refusals(project, shape, start, end, message):
     for path in project.versions.glob("*.py"):
@@ -390,3 +392,12 @@ def test_a_database_inside_downgrades_through_the_originals(project):
     assert project.rows() == set()
     run("upgrade", "heads")  # a new database now: the squashed revision runs
     assert project.rows() == {IDS[-1]}
+
+
+@pytest.mark.parametrize("start, end", [("0005", "0045"), (START, f"{START}+40"),
+                                        ("head-45", "head-5")],
+                         ids=["prefixes", "relative", "from head"])
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_identifier_forms(project, start, end):
+    out = run("squash", start, end, "--rev-id", "5a5a5a5a5a5a")
+    assert f"Squashed 41 revisions ({START} to {END}) into 5a5a5a5a5a5a." in out

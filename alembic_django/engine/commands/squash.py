@@ -21,12 +21,23 @@ class ReplacedStillNeeded(CommandError):
     exit_code = 1
 
 
+def _one(script: ScriptDirectory, ident: str) -> Script:
+    """The one revision ``ident`` names (any form: id, prefix, label, head, head-2 ...)."""
+    from ..script.directory import _graph_errors
+
+    with _graph_errors():
+        revs = [r for r in script.revision_map.parse_upgrade_target((), ident) if r is not None]
+    if len(revs) != 1:
+        named = ", ".join(r.revision for r in revs) or "no revision"
+        raise CommandError(f"squash needs one revision at each end of the range; {ident!r} "
+                           f"names {named}")
+    return revs[0]
+
+
 def _chain(script: ScriptDirectory, start: str, end: str) -> list[Script]:
     """START .. END, oldest first: a line of descent with no merge above START and no
     branch below END."""
-    first, last = script.get_revision(start), script.get_revision(end)
-    if first is None or last is None:
-        raise CommandError("squash needs two revisions, not 'base'")
+    first, last = _one(script, start), _one(script, end)
     chain = [last]
     current = last
     while current.revision != first.revision:
