@@ -92,17 +92,36 @@ def require_test_database(alias: str, what: str) -> None:
         )
 
 
-def install_hooks() -> None:
-    """Wrap Django's test-database creation, worker cloning and (de)serialisation once."""
+def _creation_classes() -> list[type]:
+    """BaseDatabaseCreation and the creation classes of the configured backends (which
+    may override the methods wrapped here, as SQLite's ``setup_worker_connection`` does)."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connections
     from django.db.backends.base.creation import BaseDatabaseCreation
 
+    classes: list[type] = [BaseDatabaseCreation]
+    for alias in connections:
+        try:
+            cls = type(connections[alias].creation)
+        except (ImproperlyConfigured, ImportError):  # reported when the alias is used
+            continue
+        if cls not in classes:
+            classes.append(cls)
+    return classes
+
+
+def install_hooks() -> None:
+    """Wrap Django's test-database creation, worker cloning and (de)serialisation once
+    (on the base class and wherever a backend overrides them)."""
+
     def wrap(name: str, make: Any) -> None:
-        original = getattr(BaseDatabaseCreation, name)
-        if getattr(original, "_alembic_django", False):
-            return
-        wrapper = functools.wraps(original)(make(original))
-        wrapper._alembic_django = True
-        setattr(BaseDatabaseCreation, name, wrapper)
+        for cls in _creation_classes():
+            original = cls.__dict__.get(name)
+            if original is None or getattr(original, "_alembic_django", False):
+                continue
+            wrapper = functools.wraps(original)(make(original))
+            wrapper._alembic_django = True
+            setattr(cls, name, wrapper)
 
     def create_test_db(original: Any) -> Any:
         def inner(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -243,6 +262,8 @@ def flushing_alembic_tables(connection: Any) -> Iterator[list[str]]:
 # -- serialized rollback ----------------------------------------------------------------------------
 def dump(connection: Any, django_data: str) -> str:
     """Django's serialized data plus the rows of the Alembic-managed tables."""
+    if django_data.startswith('{"format": "' + _FORMAT):
+        return django_data  # a backend's override that calls the base class: done once
     tables = alembic_tables(connection)
     if not tables:
         return django_data

@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 import django_settings
+import pytest
 import sqlalchemy as sa
 
 HEAD = "5eed0001note"
@@ -264,3 +265,41 @@ def run_plain_pytest(root: Path, extra_env: dict) -> subprocess.CompletedProcess
     env.update(extra_env)
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=300)
+
+
+SCENARIOS = [
+    pytest.param("sqlite", {}, id="sqlite-memory"),
+    pytest.param("sqlite", {"test_file": True}, id="sqlite-file"),
+    pytest.param("postgresql", {}, id="postgresql"),
+]
+
+
+def pg_or_skip() -> str:
+    url = postgresql_url()
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not set")
+        pytest.skip("ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not set")
+    return url
+
+
+@pytest.fixture
+def make_project(tmp_path, request):
+    """Project(backend, **options) on a wiped development database."""
+    made = []
+
+    def make(backend: str, **options) -> Project:
+        if backend == "postgresql":
+            pg_or_skip()
+            request.getfixturevalue("postgresql_url")  # wiped before and after
+        project = Project(tmp_path / f"p{len(made)}", backend, **options)
+        made.append(project)
+        return project
+
+    (tmp_path).mkdir(exist_ok=True)
+    yield make
+    for project in made:
+        if project.backend == "postgresql":
+            drop_test_databases()
+
+

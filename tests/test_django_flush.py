@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import djproject
 import pytest
-from test_django_safety import SCENARIOS, make_project  # noqa: F401  (fixture)
 
 pytest.importorskip("pytest_django")
+
+SCENARIOS = djproject.SCENARIOS
+make_project = djproject.make_project
 
 RUNNER_TESTS = '''
 from django.db import connection

@@ -8,7 +8,6 @@ clear error, and plain (non-Django) use of the fixtures with an explicit URL.
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import djproject
@@ -47,40 +46,8 @@ def test_next(alembic_django_runner):
     report("next")
 '''
 
-SCENARIOS = [
-    pytest.param("sqlite", {}, id="sqlite-memory"),
-    pytest.param("sqlite", {"test_file": True}, id="sqlite-file"),
-    pytest.param("postgresql", {}, id="postgresql"),
-]
-
-
-def _pg_or_skip() -> str:
-    url = djproject.postgresql_url()
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not set")
-        pytest.skip("ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not set")
-    return url
-
-
-@pytest.fixture
-def make_project(tmp_path, request):
-    """Project(backend, **options) on a wiped development database."""
-    made = []
-
-    def make(backend: str, **options) -> djproject.Project:
-        if backend == "postgresql":
-            _pg_or_skip()
-            request.getfixturevalue("postgresql_url")  # wiped before and after
-        project = djproject.Project(tmp_path / f"p{len(made)}", backend, **options)
-        made.append(project)
-        return project
-
-    (tmp_path).mkdir(exist_ok=True)
-    yield make
-    for project in made:
-        if project.backend == "postgresql":
-            djproject.drop_test_databases()
+SCENARIOS = djproject.SCENARIOS
+make_project = djproject.make_project
 
 
 def _assert_on_test_database(project, reports, options):
