@@ -79,8 +79,10 @@ def scratch_project(tmp_path):
     shutil.copytree(django_settings.EXAMPLE / "alembic", tmp_path / "alembic",
                     ignore=shutil.ignore_patterns("__pycache__"))
     saved = connections["scratch"].settings_dict["NAME"]
+    connections["scratch"].close()  # (the notice reads through Django's connection)
     connections["scratch"].settings_dict["NAME"] = str(tmp_path / "rs.sqlite3")
     yield tmp_path
+    connections["scratch"].close()
     connections["scratch"].settings_dict["NAME"] = saved
 
 
@@ -148,6 +150,30 @@ def test_runserver_survives_an_unreachable_database(scratch_project):
                            "revisions: ")
     assert "s3cret" not in text and text.count("\n") == 1
     assert elapsed < 5  # a refused connection fails fast; nothing is retried
+
+
+def test_runserver_notice_imports_no_sqlalchemy(scratch_project, tmp_path):
+    """The notice reads the version table through Django's connection (checked in a
+    fresh process, where nothing imported SQLAlchemy before)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, django\n"
+        "from django.conf import settings\n"
+        f"settings.configure(INSTALLED_APPS=['alembic_django'], DATABASES={{'default': "
+        f"{{'ENGINE': 'django.db.backends.sqlite3', 'NAME': {str(tmp_path / 'fresh.db')!r}}}}},"
+        f" ALEMBIC={{'default': {{'script_location': {str(scratch_project / 'alembic')!r}}}}})\n"
+        "django.setup()\n"
+        "from django.core.management.commands.runserver import Command\n"
+        "Command().check_migrations()\n"
+        "print('sqlalchemy' in sys.modules)\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env={**__import__("os").environ,
+                                            "PYTHONPATH": str(django_settings.REPO)})
+    assert proc.returncode == 0, proc.stderr
+    assert "You have 4 unapplied Alembic revision(s)" in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "False"
 
 
 def test_runserver_without_alembic_setting_says_nothing():
