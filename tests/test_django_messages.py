@@ -270,13 +270,13 @@ def test_config_names_settings_databases_as_the_url_source(project):
 
 
 def test_config_without_a_database_key_says_default(project):
-    from django.db import connections
+    from alembic_django import conf
 
     with override_settings(ALEMBIC={"default": {"script_location": project.root / "alembic"}}):
         out = project.run("config")
     assert "database = default    # default" in out.splitlines()
-    name = connections["default"].settings_dict["NAME"]
-    assert f"sqlalchemy.url = sqlite:///{name}    # settings.DATABASES['default']" in out
+    url = conf.database_url("default").render_as_string(hide_password=False)
+    assert f"sqlalchemy.url = {url}    # settings.DATABASES['default']" in out
 
 
 # -- the django template renders batch operations on SQLite -------------------------------------
