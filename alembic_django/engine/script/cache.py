@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 CACHE_NAME = ".alembic_django_index.json"
-FORMAT = 1
+FORMAT = 2  # 2: headers carry 'replaces'
 
 
 class IndexCache:
