@@ -43,7 +43,7 @@ CASES = [
     ("manage.py alembic ", lambda got: set(SUBCOMMANDS) <= set(got)
      and {"--all", "--database=", "--name=", "-x="} <= set(got)),
     ("manage.py alembic up", lambda got: got == ["upgrade"]),
-    ("manage.py alembic s", lambda got: got == ["show", "showmigrations", "stamp"]),
+    ("manage.py alembic sh", lambda got: got == ["show", "showmigrations"]),
     ("manage.py alembic --name default do", lambda got: got == ["downgrade"]),
     ("manage.py alembic --name=default do", lambda got: got == ["downgrade"]),
     ("manage.py alembic upgrade --", lambda got: got == [

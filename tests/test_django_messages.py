@@ -367,3 +367,15 @@ def test_progress_lines_are_never_split_by_log_lines(example, verbosity):
             "create item table")
     again = manage(example, "alembic", "-v", str(verbosity), "upgrade", "heads", merge=True)
     assert "  No migrations to apply." in again.stdout.splitlines()
+
+
+@VERBOSITIES
+def test_check_json_stays_one_document(drifted, verbosity):
+    """With --json the Detected lines are not printed: stdout is the JSON document."""
+    import json
+
+    with pytest.raises(CommandError) as info:
+        drifted.run("check", "--json", verbosity=verbosity)
+    assert info.value.returncode == 255
+    document = json.loads(drifted.output)
+    assert document["ok"] is False and len(document["diffs"]) == 1

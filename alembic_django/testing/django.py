@@ -17,7 +17,7 @@ def get_config(name: str | None = None, database: str | None = None, **kw: Any) 
 
 
 def guarded_connected(alias: str, what: str) -> Callable[[Any], AbstractContextManager[Any]]:
-    """A ``connected`` for :class:`MigrationRunner`: before every command, check that
+    """A ``connected`` for :class:`~alembic_django.testing.MigrationRunner`: before every command, check that
     ``alias`` is a Django test database right now and point the config at it."""
     from .. import conf, testdb
 
