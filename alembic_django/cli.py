@@ -158,6 +158,8 @@ def run(options: argparse.Namespace, stdout: TextIO) -> Any:
     from .engine.errors import ConfigError
 
     cmd = registry.commands()[options.cmd]
+    if isinstance(cmd, registry.CommandGroup):
+        cmd = cmd.chosen(options)
     config = make_config(options, stdout, must_exist=cmd.needs_config)
     if cmd.needs_config and not config.has_source():
         name = config.config_ini_section
@@ -192,8 +194,10 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
         if options.raiseerr:
             raise
         # -q: Alembic keeps stdout empty (its only trace is the logged ERROR line on
-        # stderr); we keep stdout empty too and put the FAILED line on stderr
-        dest = sys.stderr if getattr(options, "quiet", False) else out
+        # stderr); we keep stdout empty too and put the FAILED line on stderr -- as
+        # with --json, whose stdout is one JSON document or nothing
+        quiet = getattr(options, "quiet", False) or getattr(options, "as_json", False)
+        dest = sys.stderr if quiet else out
         dest.write(f"FAILED: {_one_line(exc)}\n")
         dest.flush()
         return exc.exit_code

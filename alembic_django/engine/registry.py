@@ -49,6 +49,7 @@ OPTIONS: dict[str, Opt] = {
     "template": _o("-t", "--template", type=str),
     "package": _o("--package", action="store_true"),
     "check_heads": _o("-c", "--check-heads", action="store_true"),
+    "as_json": _o("--json", action="store_true"),
 }
 
 _PARAM_DOC = re.compile(r":param (\w+):\s*(.+?)(?=\n\s*:param |\n\s*\n|\Z)", re.S)
@@ -80,14 +81,62 @@ class Command:
             kwargs["dest"] = name
             parser.add_argument(*opt.flags, **kwargs)
 
-    def run(self, config: Any, namespace: argparse.Namespace) -> Any:
+    def run(self, config: Any, namespace: argparse.Namespace, **extra: Any) -> Any:
+        """Call the verb with the parsed values; ``extra`` adds API-only keywords (e.g.
+        ``process_revision_directives``)."""
         args = [getattr(namespace, name) for name, _ in self.positionals]
         kwargs = {name: getattr(namespace, name) for name in self.options}
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
-        return self.fn(config, *args, **kwargs)
+        return self.fn(config, *args, **kwargs, **extra)
 
 
-_REGISTRY: dict[str, Command] = {}
+@dataclass
+class CommandGroup:
+    """A command with sub-verbs (``fleet upgrade``, ``fleet current`` ...).
+
+    It looks like a :class:`Command` to both command lines: ``add_arguments`` adds one
+    sub-parser per verb, ``run`` calls the verb the command line chose.
+    """
+
+    name: str
+    help: str
+    description: str
+    subcommands: dict[str, Command] = field(default_factory=dict)
+    needs_config: bool = True
+
+    @property
+    def dest(self) -> str:
+        return f"{self.name}_cmd"
+
+    def add_arguments(self, parser: argparse.ArgumentParser,
+                      each: Callable[[str, argparse.ArgumentParser], None] | None = None) -> None:
+        """One sub-parser per verb; ``each(name, subparser)`` may add to each of them
+        (e.g. the Django command's verbosity options)."""
+        sub = parser.add_subparsers(dest=self.dest, metavar="<command>", required=True)
+        for cmd in self.subcommands.values():
+            p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+            cmd.add_arguments(p)
+            if each is not None:
+                each(cmd.name, p)
+
+    def chosen(self, namespace: argparse.Namespace) -> Command:
+        return self.subcommands[getattr(namespace, self.dest)]
+
+    def run(self, config: Any, namespace: argparse.Namespace) -> Any:
+        return self.chosen(namespace).run(config, namespace)
+
+
+_REGISTRY: dict[str, Command | CommandGroup] = {}
+
+
+def command_group(name: str, help: str, description: str = "") -> CommandGroup:
+    """Declare (or return) the group ``name``; verbs join it with ``@command(group=name)``."""
+    group = _REGISTRY.get(name)
+    if group is None:
+        group = _REGISTRY[name] = CommandGroup(name, help, description or help)
+    if not isinstance(group, CommandGroup):
+        raise ValueError(f"{name!r} is a command, not a command group")
+    return group
 
 
 def make_command(func: Callable[..., Any], *, name: str | None = None,
@@ -101,6 +150,7 @@ def make_command(func: Callable[..., Any], *, name: str | None = None,
     positionals: list[tuple[str, bool]] = []
     opts: dict[str, Opt] = {}
     params = list(inspect.signature(func).parameters.values())[1:]
+    takes_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
     for p in params:
         if p.kind is inspect.Parameter.VAR_KEYWORD:
             continue
@@ -112,6 +162,12 @@ def make_command(func: Callable[..., Any], *, name: str | None = None,
         elif p.name in OPTIONS:
             opts[p.name] = OPTIONS[p.name]
         # parameters absent from both tables are API-only keywords
+    if takes_kw and options:
+        # a verb taking **kw gets every option of its table (a family of verbs
+        # sharing many options declares them once)
+        for opt_name, opt in options.items():
+            if opt_name not in opts and opt_name not in {p.name for p in params}:
+                opts[opt_name] = opt
     return Command(
         name=name or func.__name__,
         fn=func,
@@ -130,12 +186,17 @@ def command(
     name: str | None = None,
     options: dict[str, Opt] | None = None,
     needs_config: bool = True,
+    group: str | None = None,
 ) -> Any:
-    """Register ``fn`` as a command (usable bare or with keyword arguments)."""
+    """Register ``fn`` as a command (usable bare or with keyword arguments); with
+    ``group``, as a sub-verb of that :func:`command_group`."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         cmd = make_command(func, name=name, options=options, needs_config=needs_config)
-        _REGISTRY[cmd.name] = cmd
+        if group is not None:
+            _REGISTRY[group].subcommands[cmd.name] = cmd  # type: ignore[union-attr]
+        else:
+            _REGISTRY[cmd.name] = cmd
         return func
 
     if fn is not None:
@@ -143,9 +204,10 @@ def command(
     return register
 
 
-def commands() -> dict[str, Command]:
+def commands() -> dict[str, Command | CommandGroup]:
     """Every registered command, by name (imports the verb modules on first use)."""
     from . import commands as _verbs  # noqa: F401  (registers on import)
+    from .fleet import verbs as _fleet_verbs  # noqa: F401
 
     return dict(_REGISTRY)
 
@@ -183,18 +245,18 @@ def add_subcommands(parser: argparse.ArgumentParser, **subparser_kwargs: Any) ->
     return sub
 
 
-def add_subparser(subparsers: Any, cmd: Command) -> argparse.ArgumentParser:
+def add_subparser(subparsers: Any, cmd: Command | CommandGroup) -> argparse.ArgumentParser:
     """Add the subparser of ``cmd`` to ``subparsers``."""
     p = subparsers.add_parser(cmd.name, help=cmd.help, description=cmd.description)
     cmd.add_arguments(p)
     return p
 
 
-def add_arguments(parser: argparse.ArgumentParser, cmd: Command) -> None:
+def add_arguments(parser: argparse.ArgumentParser, cmd: Command | CommandGroup) -> None:
     """Fill ``parser`` with ``cmd``'s positionals and options."""
     cmd.add_arguments(parser)
 
 
-def run(cmd: Command, config: Any, namespace: argparse.Namespace) -> Any:
+def run(cmd: Command | CommandGroup, config: Any, namespace: argparse.Namespace) -> Any:
     """Call ``cmd``'s verb with the values parsed into ``namespace``."""
     return cmd.run(config, namespace)

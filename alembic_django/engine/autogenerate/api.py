@@ -170,5 +170,10 @@ def _render_migration_diffs(context: Any, template_args: dict[str, Any]) -> None
 
 
 def check(context: Any, metadata: Any = None) -> list[Any]:
-    """The diffs ``check`` reports (an empty list when the database matches)."""
-    return compare_metadata(context, metadata)
+    """The diffs ``check`` reports (an empty list when the database matches), each also
+    logged as a ``Detected ...`` line, as Alembic's ``check`` does."""
+    from .report import log_diffs
+
+    diffs = compare_metadata(context, metadata)
+    log_diffs(diffs)
+    return diffs

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from ..errors import CommandError
 
-_current: list[EnvironmentContext] = []
+#: the environments entered in this context (thread, task), innermost last: each
+#: thread of a fleet run sees only its own, so ``context`` in env.py is per run
+_running: ContextVar[tuple[EnvironmentContext, ...]] = ContextVar(
+    "alembic_django_environment", default=())
 
 
 def current_environment() -> EnvironmentContext:
-    if not _current:
+    running = _running.get()
+    if not running:
         raise CommandError(
             "alembic_django.context is only usable while a command runs env.py "
             "(no EnvironmentContext is active)"
         )
-    return _current[-1]
+    return running[-1]
 
 
 class EnvironmentContext:
@@ -30,11 +35,12 @@ class EnvironmentContext:
         self.context_opts = kw
 
     def __enter__(self) -> EnvironmentContext:
-        _current.append(self)
+        _running.set(_running.get() + (self,))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        _current.remove(self)
+        running = _running.get()
+        _running.set(tuple(env for env in running if env is not self))
 
     # -- queries ---------------------------------------------------------------------
     def is_offline_mode(self) -> bool:
@@ -99,6 +105,8 @@ class EnvironmentContext:
             opts["transactional_ddl"] = transactional_ddl
         if output_buffer is not None:
             opts["output_buffer"] = output_buffer
+        elif opts.get("output_buffer") is not None:
+            pass  # the command's own buffer (sqlmigrate)
         elif self.config.output_buffer is not None:
             opts["output_buffer"] = self.config.output_buffer
         else:
@@ -126,7 +134,7 @@ class EnvironmentContext:
         opts.setdefault("migration_lock", self._lock_setting())
         opts.setdefault("migration_lock_timeout", self._lock_timeout())
         progress = self.config.attributes.get("alembic_django.progress")
-        if progress is not None:
+        if progress is not None and opts.get("progress") is None:  # a command's own wins
             opts["progress"] = progress
         opts.update(kw)
         if connection is not None and self.is_offline_mode():

@@ -220,14 +220,37 @@ def alembic_alias() -> contextlib.AbstractContextManager[types.ModuleType]:
     return NAMESPACE.activated()
 
 
-def load_file_as_module(path: str, module_id: str | None = None) -> types.ModuleType:
+class _CachedCodeLoader(importlib.machinery.SourceFileLoader):
+    """A source loader that compiles a file once per (path, mtime, size) into ``cache``
+    (env.py runs once per target of a fleet; bytecode files may be disabled)."""
+
+    def __init__(self, fullname: str, path: str, cache: dict) -> None:
+        super().__init__(fullname, path)
+        self._code_cache = cache
+
+    def get_code(self, fullname: str) -> types.CodeType | None:
+        stat = os.stat(self.path)
+        key = (self.path, stat.st_mtime_ns, stat.st_size)
+        code = self._code_cache.get(key)
+        if code is None:
+            code = super().get_code(fullname)
+            self._code_cache[key] = code
+        return code
+
+
+def load_file_as_module(path: str, module_id: str | None = None,
+                        code_cache: dict | None = None) -> types.ModuleType:
     """Execute the file at ``path`` (source or ``.pyc``) as a fresh module, with the
-    ``alembic`` namespace active; errors importing it become one CommandError line."""
+    ``alembic`` namespace active; errors importing it become one CommandError line.
+    With ``code_cache``, a source file is compiled once for as long as it is unchanged."""
     if module_id is None:
         module_id = "alembic_django_script_" + re.sub(r"\W", "_", os.path.abspath(path))
     if path.endswith((".pyc", ".pyo")):
         loader = importlib.machinery.SourcelessFileLoader(module_id, path)
         spec = importlib.util.spec_from_file_location(module_id, path, loader=loader)
+    elif code_cache is not None:
+        spec = importlib.util.spec_from_file_location(
+            module_id, path, loader=_CachedCodeLoader(module_id, path, code_cache))
     else:
         spec = importlib.util.spec_from_file_location(module_id, path)
     if spec is None or spec.loader is None:
