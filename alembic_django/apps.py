@@ -15,8 +15,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 #: alias → keepdb of the test database being created right now (set by the wrapper)
-_creating_test_db: contextvars.ContextVar[dict[str, bool]] = contextvars.ContextVar(
-    "alembic_django_creating_test_db", default={}
+_creating_test_db: contextvars.ContextVar[dict[str, bool] | None] = contextvars.ContextVar(
+    "alembic_django_creating_test_db", default=None
 )
 
 
@@ -46,7 +46,7 @@ def install_test_db_hook() -> None:
     @functools.wraps(original)
     def create_test_db(self, *args: Any, **kwargs: Any):
         keepdb = kwargs.get("keepdb", args[3] if len(args) > 3 else False)
-        marks = dict(_creating_test_db.get())
+        marks = dict(_creating_test_db.get() or {})
         marks[self.connection.alias] = bool(keepdb)
         token = _creating_test_db.set(marks)
         try:
@@ -67,7 +67,7 @@ def upgrade_test_database(sender: Any = None, using: str = "default", verbosity:
     alias is a ``TEST["MIRROR"]``.  Upgrading to heads is idempotent, so keepdb /
     ``--reuse-db`` repeats are safe.  Returns the environments upgraded.
     """
-    if using not in _creating_test_db.get():
+    if using not in (_creating_test_db.get() or {}):
         return []
     return upgrade_alias(using, verbosity=verbosity, stdout=stdout)
 

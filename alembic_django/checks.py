@@ -144,7 +144,8 @@ def check_unapplied(app_configs: Any = None, databases: Any = None, **kwargs: An
             continue
         try:
             pending = unapplied_revisions(conf.get_config(name))
-        except Exception as exc:  # a database that cannot be reached is reported, not raised
+        except Exception as exc:  # noqa: BLE001 - a system check reports any failure (unreachable
+            # database, driver error, broken env) as a warning; it must never crash manage.py
             warnings.append(Warning(
                 f"Cannot read Alembic environment {name!r} on database {alias!r}: "
                 f"{conf.one_line_error(exc.__cause__ or exc, alias)}",

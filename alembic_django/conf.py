@@ -496,7 +496,7 @@ def redact(text: str, alias: str | None) -> str:
         return text
     try:
         password = _settings_dict(alias).get("PASSWORD")
-    except Exception:  # an unknown alias has no password to hide
+    except ConfigError:  # an unknown alias has no password to hide
         return text
     if password:
         from urllib.parse import quote_plus

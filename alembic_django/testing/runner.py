@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any, ContextManager
+from typing import Any
 
 
 class MigrationRunner:
     """Drive ``upgrade`` / ``downgrade`` on one environment, step by step."""
 
     def __init__(self, config: Any,
-                 connected: Callable[[Any], ContextManager[Any]] | None = None) -> None:
+                 connected: Callable[[Any], contextlib.AbstractContextManager[Any]] | None = None) -> None:
         self.config = config
         #: wraps each command (Django lends its in-memory SQLite connection here)
         self.connected = connected or (lambda cfg: contextlib.nullcontext(cfg))

@@ -66,7 +66,7 @@ def log_diffs(diffs: Iterable[Any]) -> None:
         for item in (diff if isinstance(diff, list) else [diff]):
             try:
                 line = describe(item)
-            except Exception:  # a report line must never break autogenerate
+            except Exception:  # noqa: BLE001 - describing user objects; a report line never breaks autogenerate
                 line = None
             if line:
                 log.info(line)

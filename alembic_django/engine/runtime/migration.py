@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import CommandError, MigrationError
 from ..util.logs import engine_logger
@@ -158,7 +159,7 @@ class MigrationContext:
             try:
                 url_obj = make_url(url) if not isinstance(url, URL) else url
                 dialect = url_obj.get_dialect()(**dialect_opts)
-            except Exception as exc:
+            except (SQLAlchemyError, ImportError, TypeError, ValueError) as exc:
                 from ..config import mask_password
 
                 raise CommandError(

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CommandError
 from ..util.files import write_atomic
+from . import revision as _rev
 from .directory import Script, format_as_comma, tuple_rev_as_scalar
 
 if TYPE_CHECKING:
@@ -184,6 +185,6 @@ def generate_revision(directory: ScriptDirectory, revid: str, message: str | Non
 def _lookup_exact(rmap: Any, revid: str) -> bool:
     try:
         rev = rmap.get_revision(revid)
-    except Exception:
+    except _rev.RevisionError:
         return False
     return rev is not None and rev.revision == revid

@@ -523,8 +523,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
         return initial
 
     def _relative_error(self, relative: str) -> RevisionError:
-        return RevisionError("Relative revision %s didn't produce %d migrations"
-                             % (relative, abs(int(relative))))
+        return RevisionError(
+            f"Relative revision {relative} didn't produce {abs(int(relative))} migrations")
 
     def parse_downgrade_target(self, current_revisions: Any, target: Any,
                                assert_relative_length: bool = True) -> tuple[str | None, Any]:
@@ -592,8 +592,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 rev = self._walk(self.get_revision(symbol), relative, branch_label,
                                  no_overwalk=assert_relative_length)
                 if rev is None:
-                    raise RevisionError("Relative revision %s didn't produce %d migrations"
-                                        % (target, relative))
+                    raise RevisionError(
+                        f"Relative revision {target} didn't produce {relative} migrations")
                 return (rev,)
             if not current:
                 current = (None,)
@@ -619,8 +619,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
                  else self.get_revision(f"{branch_label}@{symbol}"))
         rev = self._walk(start, relative, no_overwalk=assert_relative_length)
         if rev is None:
-            raise RevisionError("Relative revision %s didn't produce %d migrations"
-                                % (target, abs(relative)))
+            raise RevisionError(
+                f"Relative revision {target} didn't produce {abs(relative)} migrations")
         return (rev,)
 
     def _get_all_current(self, id_: tuple[str, ...]) -> set[Revision]:
