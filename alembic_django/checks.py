@@ -118,7 +118,8 @@ def check_heads(app_configs: Any = None, **kwargs: Any) -> list:
         try:
             heads = ScriptDirectory.from_config(conf.get_config(name, resolve_url=False)).get_heads()
         except CommandError as exc:
-            warnings.append(Warning(f"settings.ALEMBIC[{name!r}]: cannot read the scripts: {exc}",
+            warnings.append(Warning(f"settings.ALEMBIC[{name!r}]: cannot read the scripts: "
+                                    f"{conf.one_line_error(exc)}",
                                     obj="settings.ALEMBIC", id="alembic_django.W001"))
             continue
         if len(heads) > 1:

@@ -92,11 +92,23 @@ def run(options: argparse.Namespace, stdout: TextIO) -> Any:
     return cmd.run(config, options)
 
 
-def _one_line(exc: BaseException) -> str:
-    from .engine.config import mask_password
+def _one_line(exc: BaseException, options: argparse.Namespace | None = None) -> str:
+    """The error as one line: masked, no statement parameters (:func:`error_line`), and
+    with the passwords the configuration files hold hidden however they appear."""
+    from .engine.util.masking import error_line
 
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return mask_password(text)
+    return error_line(exc, _known_secrets(options))
+
+
+def _known_secrets(options: argparse.Namespace | None) -> list[str]:
+    from .engine.errors import CommandError
+
+    if options is None:
+        return []
+    try:
+        return make_config(options, sys.stdout, must_exist=False).known_secrets()
+    except (CommandError, OSError):
+        return []
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None,
@@ -117,7 +129,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
         # -q: Alembic keeps stdout empty (its only trace is the logged ERROR line on
         # stderr); we keep stdout empty too and put the FAILED line on stderr
         dest = sys.stderr if getattr(options, "quiet", False) else out
-        dest.write(f"FAILED: {_one_line(exc)}\n")
+        dest.write(f"FAILED: {_one_line(exc, options)}\n")
         dest.flush()
         return exc.exit_code
     except KeyboardInterrupt:
@@ -126,7 +138,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
     except Exception as exc:
         if options.raiseerr:
             raise
-        out.write(f"FAILED: {type(exc).__name__}: {_one_line(exc)} (run with --raiseerr for "
+        out.write(f"FAILED: {type(exc).__name__}: {_one_line(exc, options)} (run with --raiseerr for "
                   "the traceback)\n")
         out.flush()
         return 255

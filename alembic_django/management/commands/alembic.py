@@ -86,7 +86,8 @@ class Command(BaseCommand):
                 raise
             # one line, as every engine error should be (a driver error wrapped by env.py
             # may carry SQLAlchemy's "Background on this error" line)
-            raise CommandError(conf.one_line_error(exc), returncode=exc.exit_code) from exc
+            raise CommandError(conf.one_line_error(exc, _alias_of(namespace)),
+                               returncode=exc.exit_code) from exc
         except BaseException:
             self._end_progress_line()
             raise
@@ -184,6 +185,16 @@ class Command(BaseCommand):
                 self.stdout.write(f" {mark} {_label(script, rev)}")
         if not order:
             self.stdout.write(" (no revisions)")
+
+
+def _alias_of(namespace: argparse.Namespace) -> str | None:
+    """The DATABASES alias the command ran against (its password is hidden in errors)."""
+    if getattr(namespace, "database", None):
+        return namespace.database
+    try:
+        return conf.environment(getattr(namespace, "name", None))[1].get("database", "default")
+    except EngineError:
+        return "default"
 
 
 def _needs_url(name: str, namespace: argparse.Namespace) -> bool:
