@@ -70,11 +70,25 @@ def test_non_literal_header_executes_module(env):
     assert run("heads") == "bbbb (head)\n"
 
 
-def test_non_revision_file_is_skipped_with_warning(env):
+def test_non_revision_file_is_refused(env):
+    """As Alembic: a .py file without ``revision`` in a version location is an error
+    (named, with its path), not a warning, on every read -- cached or not."""
     rev_file(env, "aaaa", None)
-    (env / "alembic" / "versions" / "helpers.py").write_text("X = 1\n")
-    with pytest.warns(UserWarning, match="helpers.py is not a revision file"):
-        assert run("heads") == "aaaa (head)\n"
+    helper = env / "alembic" / "versions" / "helpers.py"
+    helper.write_text("X = 1\n")
+    for _ in range(2):  # the second read hits the index cache
+        out = run("heads", ok=False)
+        assert out.startswith("FAILED: Could not determine revision id from filename helpers.py. "
+                              "Be sure the 'revision' variable is declared inside the script ("), out
+        assert str(helper) in out and out.count("\n") == 1
+
+
+def test_legacy_hex_file_name_names_the_revision(env):
+    """Alembic 0.1's layout: no ``revision`` variable, the file name is the id."""
+    rev_file(env, "aaaa", None)
+    (env / "alembic" / "versions" / "bbbb.py").write_text(
+        "down_revision = 'aaaa'\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n")
+    assert run("heads") == "bbbb (head)\n"
 
 
 def test_cache_invalidated_on_edit_add_delete_and_corruption(env):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from .parse import NotARevision, header_from_module, read_header
 
 _SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")
+_LEGACY_REV = re.compile(r"([a-f0-9]+)\.py[co]?$")
 
 
 def format_as_comma(value: Any) -> str:
@@ -172,6 +172,25 @@ def _graph_errors(multiple_heads: str | None = None) -> Iterator[None]:
         raise RevisionCommandError(str(exc)) from exc
 
 
+def _refuse_graph_problem(error: _rev.RevisionError) -> None:
+    """A graph read from files may not hold duplicate ids or dangling references.
+
+    (A bare :class:`RevisionMap` only warns, as Alembic's does; here every command
+    that builds the graph from files -- heads, history, upgrade, revision... -- stops
+    with one line naming the files.)
+    """
+    if isinstance(error, _rev.DuplicateRevision):
+        first = getattr(error.first, "path", None)
+        second = getattr(error.second, "path", None)
+        where = f": {first} and {second}" if first and second else ""
+        raise RevisionCommandError(f"{error}{where}") from None
+    if isinstance(error, _rev.MissingRevision):
+        path = getattr(error.referenced_from, "path", None)
+        where = f" ({error.key} in {path})" if path else f" ({error.key})"
+        raise RevisionCommandError(f"{error}{where}") from None
+    raise RevisionCommandError(str(error)) from None
+
+
 class ScriptDirectory:
     """The scripts of one environment: env.py, script.py.mako and the version locations."""
 
@@ -191,7 +210,7 @@ class ScriptDirectory:
         self.recursive_version_locations = recursive_version_locations
         self.messaging_opts = messaging_opts
         self.config: Any = None
-        self.revision_map = _rev.RevisionMap(self._load_revisions)
+        self.revision_map = self._new_map()
         if not os.access(dir, os.F_OK):
             raise CommandError(
                 f"Path doesn't exist: {dir}.  Please use the 'init' command to create a new "
@@ -227,6 +246,10 @@ class ScriptDirectory:
         return directory
 
     # -- loading -----------------------------------------------------------------
+    def _new_map(self) -> _rev.RevisionMap:
+        """The graph of the files: a duplicate id or a dangling parent refuses to build."""
+        return _rev.RevisionMap(self._load_revisions, on_problem=_refuse_graph_problem)
+
     def _files(self, location: str) -> Iterator[str]:
         if not os.path.isdir(location):
             return
@@ -259,6 +282,7 @@ class ScriptDirectory:
 
     def _load_revisions(self) -> Iterator[Script]:
         seen: set[str] = set()
+        files: set[str] = set()
         for location in self._version_locations:
             real = os.path.realpath(location)
             if real in seen:
@@ -267,6 +291,10 @@ class ScriptDirectory:
             cache = IndexCache(location)
             try:
                 for path in self._candidates(location):
+                    real_file = os.path.realpath(path)
+                    if real_file in files:  # nested / linked locations: one file, read once
+                        continue
+                    files.add(real_file)
                     script = self._script_from_path(path, cache, location)
                     if script is not None:
                         yield script
@@ -287,9 +315,8 @@ class ScriptDirectory:
             hit, header = cache.get(rel, stat)
             if hit:
                 if header is None:
-                    self._warn_not_revision(path)
-                    return None
-                return Script(self, path, header)
+                    header = self._legacy_header(path, NotARevision(path))
+                return self._script(path, header)
         module = None
         try:
             header = None if path.endswith((".pyc", ".pyo")) else read_header(path)
@@ -298,15 +325,21 @@ class ScriptDirectory:
 
                 module = load_python_file(path)
                 header = header_from_module(module)
-        except NotARevision:
+        except NotARevision as exc:
             if cache is not None:
                 cache.put(rel, stat, None)
-            self._warn_not_revision(path)
-            return None
+            return self._script(path, self._legacy_header(path, exc))
         self._check_header(path, header)
+        script = self._script(path, header, module)
         if cache is not None:
             cache.put(rel, stat, header if module is None else {**header, "_exec": True})
-        return Script(self, path, header, module)
+        return script
+
+    def _script(self, path: str, header: dict[str, Any], module: Any = None) -> Script:
+        try:
+            return Script(self, path, header, module)
+        except _rev.RevisionError as exc:  # an illegal id, a self-loop: name the file
+            raise RevisionCommandError(f"{exc} ({path})") from None
 
     @staticmethod
     def _check_header(path: str, header: dict[str, Any]) -> None:
@@ -324,9 +357,21 @@ class ScriptDirectory:
                                f"not {value!r}")
 
     @staticmethod
-    def _warn_not_revision(path: str) -> None:
-        warnings.warn(f"{path} is not a revision file (no 'revision' variable); skipping it",
-                      stacklevel=3)
+    def _legacy_header(path: str, error: NotARevision) -> dict[str, Any]:
+        """A file without a ``revision`` variable: Alembic's legacy ``<hex id>.py`` names
+        the revision by its file name; any other such file is an error, as in Alembic."""
+        legacy = _LEGACY_REV.match(os.path.basename(path))
+        if legacy is None:
+            raise error
+        from ..util.modules import load_python_file
+
+        module = load_python_file(path)
+        header = {key: getattr(module, key, None) for key in
+                  ("down_revision", "branch_labels", "depends_on")}
+        header["revision"] = legacy.group(1)
+        header["doc"] = (module.__doc__ or "").strip()
+        ScriptDirectory._check_header(path, header)
+        return header
 
     # -- queries (graph errors become CommandError here) ---------------------------
     def get_revisions(self, id_: Any) -> tuple:
@@ -403,7 +448,12 @@ class ScriptDirectory:
         except CommandError:
             raise
         except Exception as exc:
-            raise MigrationError(f"{path}: {type(exc).__name__}: {exc}") from exc
+            from ..util.masking import error_line
+
+            known = getattr(self.config, "known_secrets", None)
+            secrets = known() if known is not None else ()
+            raise MigrationError(f"{path}: {type(exc).__name__}: {error_line(exc, secrets)}"
+                                 ) from exc
 
     # -- writing -------------------------------------------------------------------
     def generate_revision(self, revid: str, message: str | None, head: Any = None,
@@ -418,4 +468,4 @@ class ScriptDirectory:
 
     def _add_script(self, script: Script) -> None:
         """Make a just-written script part of the map (rebuilt on next use)."""
-        self.revision_map = _rev.RevisionMap(self._load_revisions)
+        self.revision_map = self._new_map()

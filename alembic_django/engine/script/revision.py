@@ -23,8 +23,10 @@ from .revision_errors import (  # noqa: F401 - re-exported: the graph's public e
     DependencyCycleDetected,
     DependencyLoopDetected,
     DuplicateBranchLabel,
+    DuplicateRevision,
     InvalidDestination,
     LoopDetected,
+    MissingRevision,
     MultipleHeads,
     NotAHead,
     RangeNotAncestorError,
@@ -48,11 +50,26 @@ from .revision_node import (  # noqa: F401 - re-exported
 
 
 class RevisionMap(LabelsMixin, IterateMixin):
-    """All revisions, indexed; built on first use from ``generator()``."""
+    """All revisions, indexed; built on first use from ``generator()``.
 
-    def __init__(self, generator: Callable[[], Iterable[Revision]]) -> None:
+    A duplicate revision id or a ``down_revision`` / ``depends_on`` naming a revision
+    that is not there is a *problem*: by default (Alembic's behaviour) a ``UserWarning``
+    and the graph is built without it; ``on_problem`` (called with a
+    :class:`DuplicateRevision` or :class:`MissingRevision`) may raise instead -- the
+    script directory does, so every command refuses such a graph.
+    """
+
+    def __init__(self, generator: Callable[[], Iterable[Revision]],
+                 on_problem: Callable[[RevisionError], None] | None = None) -> None:
         self._generator = generator
+        self._on_problem = on_problem
         self._built = False
+
+    def _problem(self, error: RevisionError) -> None:
+        if self._on_problem is not None:
+            self._on_problem(error)
+        else:
+            warnings.warn(str(error), stacklevel=5)
 
     # ----------------------------------------------------------------- building
 
@@ -100,8 +117,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
         self._ensure()
         revs = dict(self._revs)
         if not _replace and revision.revision in revs:
-            warnings.warn(f"Revision {revision.revision} is present more than once",
-                          stacklevel=2)
+            self._problem(DuplicateRevision(revision.revision, revs[revision.revision], revision))
         elif _replace and revision.revision not in revs:
             raise RevisionError(f"revision {revision.revision} not in map")
         revs[revision.revision] = revision
@@ -115,8 +131,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
             if "_orig_branch_labels" not in rev.__dict__:  # a subclass skipped __init__
                 rev._orig_branch_labels = to_tuple(rev.branch_labels)
             if rev.revision in revs:
-                warnings.warn(f"Revision {rev.revision} is present more than once",
-                              stacklevel=3)
+                self._problem(DuplicateRevision(rev.revision, revs[rev.revision], rev))
                 del revs[rev.revision]
             revs[rev.revision] = rev
         self._order = {rid: n for n, rid in enumerate(revs)}
@@ -138,7 +153,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 if down in revs:
                     children.setdefault(down, []).append(rid)
                 else:
-                    warnings.warn(f"Revision {down} referenced from {rid} is not present", stacklevel=3)
+                    self._problem(MissingRevision(down, rev, "down_revision"))
             rev._resolved_dependencies = ()
             rev._all_down_revisions = versioned
             if rev.dependencies:
@@ -146,7 +161,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 for dep in to_tuple(rev.dependencies):
                     target = full.get(dep)
                     if target is None:
-                        warnings.warn(f"Revision {dep} referenced from {rid} is not present", stacklevel=3)
+                        self._problem(MissingRevision(dep, rev, "depends_on"))
                     else:
                         resolved.append(target.revision)
                 if resolved:
