@@ -7,9 +7,11 @@ turns errors into ``FAILED: <message>`` and an exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
@@ -145,8 +147,40 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
     return 0
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+@contextlib.contextmanager
+def warnings_as_lines(stream: TextIO | None = None) -> Iterator[None]:
+    """Show the package's warnings as one ``WARNING: <text>`` line each on stderr.
+
+    Python prints a warning with its file, line number and source line, and hides
+    deprecations altogether; a user of the command line gets neither.  Warnings from
+    other code (env.py, SQLAlchemy, drivers) keep Python's format.  For the processes
+    the command lines start (``console_main``, ``manage.py alembic``): it changes the
+    process's warning display while the command runs.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("default", category=DeprecationWarning,
+                                module=r"alembic_django(\.|$)")
+        original = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: TextIO | None = None, line: str | None = None) -> None:
+            if os.path.abspath(filename).startswith(_PACKAGE_DIR):
+                out = stream if stream is not None else sys.stderr
+                out.write(f"WARNING: {' '.join(str(message).split())}\n")
+            else:
+                original(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
 def console_main() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    with warnings_as_lines():
+        code = main()
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

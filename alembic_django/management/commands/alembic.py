@@ -63,6 +63,14 @@ class Command(BaseCommand):
         _add_verbosity(p)
 
     # -- entry -----------------------------------------------------------------------
+    def run_from_argv(self, argv: list[str]) -> None:
+        """``manage.py alembic ...``: the package's warnings as one ``WARNING:`` line each
+        (``call_command`` leaves the caller's warning settings alone)."""
+        from ...cli import warnings_as_lines
+
+        with warnings_as_lines():
+            super().run_from_argv(argv)
+
     def handle(self, *args: Any, **options: Any) -> None:
         namespace = argparse.Namespace(**options)
         namespace.quiet = options["verbosity"] == 0
