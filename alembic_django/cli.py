@@ -177,9 +177,27 @@ def warnings_as_lines(stream: TextIO | None = None) -> Iterator[None]:
         yield
 
 
-def console_main() -> None:  # pragma: no cover - the console script
+def print_masked_traceback(exc: BaseException, secrets: Sequence[str] = (),
+                           stream: TextIO | None = None) -> None:
+    """The full trace ``--raiseerr`` asks for, passwords masked (chained exceptions too)."""
+    import traceback
+
+    from .engine.util.masking import mask_password
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    (stream if stream is not None else sys.stderr).write(mask_password(text, secrets))
+
+
+def console_main(argv: Sequence[str] | None = None) -> None:
+    """The console script: :func:`main`, with warnings as one line each and the
+    ``--raiseerr`` trace printed with passwords masked."""
     with warnings_as_lines():
-        code = main()
+        try:
+            code = main(argv)
+        except Exception as exc:  # noqa: BLE001 - main raises only under --raiseerr: show it
+            options, _ = build_parser().parse_known_args(argv)
+            print_masked_traceback(exc, _known_secrets(options))
+            code = getattr(exc, "exit_code", 1)
     sys.exit(code)
 
 

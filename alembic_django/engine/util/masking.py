@@ -30,6 +30,9 @@ _URL_USERINFO = re.compile(
 _BARE_USERINFO = re.compile(
     r"(?P<head>(?<![\w/:.%+-])[\w.%+-]+:)(?!//)(?P<pw>[^\s/:]\S*?|[^\s/:])(?=@[\w\[][^@\s]*(?:\s|$))"
 )
+# a raw "@" in a password: SQLAlchemy cuts the URL at the first "@" and the rest of the
+# password becomes part of the host ("@Tail@127.0.0.1"): hide what lies between two "@"
+_BETWEEN_ATS = re.compile(r"(?P<head>@)(?P<pw>[^\s@/\"']+)(?=@[\w\[])")
 # password=..., 'PASSWORD': '...', pwd: ..., sslpassword=..., ?password=...&
 _KEY_VALUE = re.compile(
     r"(?P<head>(?i:\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key)[\w.-]*)"
@@ -80,6 +83,7 @@ def mask_password(value: str, secrets: Iterable[str | None] = ()) -> str:
     text = _QUOTED_RAW.sub(_quoted_mask, text)
     text = _URL_USERINFO.sub(lambda m: m.group("head") + MASK, text)
     text = _BARE_USERINFO.sub(lambda m: m.group("head") + MASK, text)
+    text = _BETWEEN_ATS.sub(lambda m: m.group("head") + MASK, text)
     text = _KEY_VALUE.sub(_quoted_mask, text)
     return text
 

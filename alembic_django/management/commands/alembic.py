@@ -64,16 +64,26 @@ class Command(BaseCommand):
 
     # -- entry -----------------------------------------------------------------------
     def run_from_argv(self, argv: list[str]) -> None:
-        """``manage.py alembic ...``: the package's warnings as one ``WARNING:`` line each
-        (``call_command`` leaves the caller's warning settings alone)."""
-        from ...cli import warnings_as_lines
+        """``manage.py alembic ...``: the package's warnings as one ``WARNING:`` line each,
+        and a trace (``--raiseerr``, ``--traceback``, or an error that is not the engine's)
+        printed with passwords masked (``call_command`` leaves both to the caller)."""
+        import sys
+
+        from ...cli import print_masked_traceback, warnings_as_lines
 
         with warnings_as_lines():
-            super().run_from_argv(argv)
+            try:
+                super().run_from_argv(argv)
+            except Exception as exc:  # noqa: BLE001 - printed like Python would, masked
+                namespace = getattr(self, "_namespace", None)
+                password = conf._password_of(_alias_of(namespace)) if namespace else None
+                print_masked_traceback(exc, [password] if password else [])
+                sys.exit(getattr(exc, "exit_code", 1))
 
     def handle(self, *args: Any, **options: Any) -> None:
         namespace = argparse.Namespace(**options)
         namespace.quiet = options["verbosity"] == 0
+        self._namespace = namespace
         self._progress_open = False
         name = options.get("cmd")
         try:
