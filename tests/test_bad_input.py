@@ -586,3 +586,40 @@ def test_error_line_carries_no_secret_or_row_data(case, project: Project, capsys
     for text in never:
         assert text not in output
     assert project.snapshot() == before, "nothing applied (the step was rolled back)"
+
+
+# --- warnings the package keeps reach the user as one line ------------------------------
+
+def _multiple_heads_db(p: Project) -> None:
+    p.add("dddd4444", "bbbb2222")
+    with sqlite3.connect(p.db) as conn:
+        conn.execute("CREATE TABLE t_cccc3333 (id INTEGER PRIMARY KEY)")
+        conn.execute("CREATE TABLE t_dddd4444 (id INTEGER PRIMARY KEY)")
+        conn.execute("UPDATE alembic_version SET version_num = 'cccc3333'")
+        conn.execute("INSERT INTO alembic_version VALUES ('dddd4444')")
+    conn.close()
+
+
+WARNING_CASES = [
+    ("no-path-separator", ["heads"],
+     _ini({"version_locations": "%(here)s/mig/versions %(here)s/mig/more"}),
+     "WARNING: alembic.ini [alembic]: no path_separator is set; splitting version_locations "
+     "on spaces and commas (set path_separator = os in the ini to silence this)"),
+    ("downgrade-minus-one-from-two-heads", ["downgrade", "-1"], _multiple_heads_db,
+     "WARNING: downgrade -1 from multiple heads is ambiguous; this usage will be disallowed "
+     "in a future release."),
+]
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_kept_warnings_are_one_line_on_the_command_line(case, project: Project, capsys):
+    """The console script shows the package's warnings as ``WARNING: <text>`` on stderr:
+    no file name, no source line, deprecations included (Python hides those)."""
+    _, argv, setup, line = case
+    setup(project)
+    (project.mig / "more").mkdir(exist_ok=True)
+    with pytest.raises(SystemExit) as exit_:
+        cli.console_main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 0
+    assert err.splitlines() == [line], err
