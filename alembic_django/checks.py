@@ -207,7 +207,9 @@ def current_heads(config: Any) -> tuple[str, ...]:
 
 
 def pending_revisions(script: Any, current_heads: Any) -> list[str]:
-    applied = applied_set(script, current_heads)
+    view = script.database_view(tuple(current_heads or ()))  # squashed revisions
+    script = view.script
+    applied = applied_set(script, view.heads)
     order = [s.revision for s in script.walk_revisions()]
     order.reverse()
     return [rev for rev in order if rev not in applied]

@@ -129,8 +129,10 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
         if options.raiseerr:
             raise
         # -q: Alembic keeps stdout empty (its only trace is the logged ERROR line on
-        # stderr); we keep stdout empty too and put the FAILED line on stderr
-        dest = sys.stderr if getattr(options, "quiet", False) else out
+        # stderr); we keep stdout empty too and put the FAILED line on stderr -- as
+        # with --json, whose stdout is one JSON document or nothing
+        quiet = getattr(options, "quiet", False) or getattr(options, "as_json", False)
+        dest = sys.stderr if quiet else out
         dest.write(f"FAILED: {_one_line(exc, options)}\n")
         dest.flush()
         return exc.exit_code

@@ -19,12 +19,15 @@ from .engine.commands import (
                               merge,
                               revision,
                               show,
+                              sqlmigrate,
+                              squash,
+                              squashed,
                               stamp,
                               upgrade,
 )
 
 __all__ = [
     "branches", "check", "config", "current", "downgrade", "edit", "ensure_version",
-    "heads", "history", "init", "list_templates", "merge", "revision", "show", "stamp",
-    "upgrade",
+    "heads", "history", "init", "list_templates", "merge", "revision", "show", "sqlmigrate",
+    "squash", "squashed", "stamp", "upgrade",
 ]

@@ -1,7 +1,8 @@
-"""The Sphinx documentation builds with warnings as errors.
+"""The Sphinx documentation builds nitpicky, with warnings as errors.
 
-The build runs in a subprocess (``python -m sphinx -W -b html docs <tmp>``), exactly as a
-reader would build it.  Without Sphinx the test skips, except under ``CI``, where the docs
+The build runs in a subprocess (``python -m sphinx -n -W -b html docs <tmp>``), exactly as
+a reader would build it: every cross-reference must resolve (``-n``) and any warning
+fails the build (``-W``).  Without Sphinx the test skips, except under ``CI``, where the docs
 extra is part of the test command and a missing Sphinx is a failure.
 """
 
@@ -30,7 +31,7 @@ def built_docs(tmp_path_factory) -> Path:
     _require_sphinx()
     out = tmp_path_factory.mktemp("html")
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+        [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html",
          "-d", str(out / ".doctrees"), str(DOCS), str(out)],
         capture_output=True, text=True, timeout=300,
     )
@@ -46,7 +47,7 @@ def test_docs_build_without_warnings(built_docs):
     "page",
     ["installation", "tutorial", "configuration", "django", "commands", "environments",
      "bases", "branches", "offline", "testing", "migrating", "guarantees", "architecture",
-     "benchmarks", "autogenerate", "operations"],
+     "benchmarks", "autogenerate", "operations", "json", "api", "squashing", "deploying"],
 )
 def test_page_is_built_and_linked(built_docs, page):
     assert (built_docs / f"{page}.html").is_file()
@@ -62,3 +63,40 @@ def test_command_reference_lists_every_registered_command(built_docs):
     html = (built_docs / "commands.html").read_text(encoding="utf-8")
     missing = [name for name in commands if f'id="command-{name.replace("_", "-")}"' not in html]
     assert not missing, f"commands missing from the reference: {missing}"
+
+
+def test_no_option_name_turned_into_a_dash(built_docs):
+    """``--sql`` must not come out as an en-dash ("–sql") or an em-dash anywhere."""
+    import re
+
+    bad = {}
+    for page in built_docs.glob("*.html"):
+        found = re.findall(r"[\u2013\u2014][a-z][\w-]*", page.read_text(encoding="utf-8"))
+        if found:
+            bad[page.name] = sorted(set(found))
+    assert not bad, bad
+
+
+@pytest.mark.parametrize("anchor", [
+    "alembic_django.command.upgrade",
+    "alembic_django.command.sqlmigrate",
+    "alembic_django.command.squash",
+    "alembic_django.config.Config",
+    "alembic_django.config.Config.get_main_option",
+    "alembic_django.engine.errors.CommandError",
+    "alembic_django.engine.runtime.environment.EnvironmentContext.configure",
+    "alembic_django.engine.operations.Operations.add_column",
+    "alembic_django.engine.operations.Operations.batch_alter_table",
+    "alembic_django.testing.MigrationRunner",
+    "alembic_django.conf.get_config",
+])
+def test_api_reference_documents(built_docs, anchor):
+    html = (built_docs / "api.html").read_text(encoding="utf-8")
+    assert f'id="{anchor}"' in html
+
+
+def test_json_schemas_are_shown(built_docs):
+    html = (built_docs / "json.html").read_text(encoding="utf-8")
+    for name in ("revision", "heads", "branches", "history", "show", "current", "check",
+                 "showmigrations"):
+        assert f"https://alembic-django.invalid/json-schemas/{name}.json" in html, name

@@ -19,6 +19,7 @@ from alembic_django.cli import main
 from alembic_django.engine.config import Config
 from alembic_django.engine.errors import CommandError
 from alembic_django.engine.script.cache import CACHE_NAME
+from alembic_django.engine.script.cache import FORMAT as CACHE_FORMAT
 from alembic_django.engine.script.directory import ScriptDirectory
 
 
@@ -113,7 +114,7 @@ def test_cache_invalidated_on_edit_add_delete_and_corruption(env):
     # corrupt cache is ignored and rebuilt
     cache.write_text("{not json")
     assert sorted(run("heads").splitlines()) == ["aaaa (head)", "bbbb (head)"]
-    assert json.loads(cache.read_text())["format"] == 1
+    assert json.loads(cache.read_text())["format"] == CACHE_FORMAT
     # a cache entry lying about the header is not trusted once the file changes size
     data = json.loads(cache.read_text())
     data["entries"][a.name][2]["revision"] = "zzzz"

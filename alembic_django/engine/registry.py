@@ -49,6 +49,7 @@ OPTIONS: dict[str, Opt] = {
     "template": _o("-t", "--template", type=str),
     "package": _o("--package", action="store_true"),
     "check_heads": _o("-c", "--check-heads", action="store_true"),
+    "as_json": _o("--json", action="store_true"),
 }
 
 _PARAM_DOC = re.compile(r":param (\w+):\s*(.+?)(?=\n\s*:param |\n\s*\n|\Z)", re.S)

@@ -24,7 +24,8 @@ def history_revisions(config: Any, script: Any, rev_range: str | None,
     if needs_db:
         from .database import read_current_heads
 
-        current = read_current_heads(config, script)
+        view = script.database_view(read_current_heads(config, script))
+        script, current = view.script, view.heads
     from ..script.directory import _graph_errors
 
     with _graph_errors():

@@ -36,7 +36,8 @@ class RevisionContext:
         from ..runtime.environment import EnvironmentContext
 
         def fn(heads: Any, context: Any) -> list:
-            if autogenerate and set(heads) != set(self.script.get_heads()):
+            if autogenerate and set(self.script.database_view(heads).heads) != set(
+                    self.script.get_heads()):
                 raise CommandError("Target database is not up to date.")
             self._collect(context, heads, autogenerate)
             return []
@@ -52,6 +53,7 @@ class RevisionContext:
         from ..operations import ops
 
         opts = context.opts
+        self._autogenerate = autogenerate
         self._last_context = context
         self._revision_tuple = tuple(heads), self.args.get("rev_id")
         if autogenerate:
@@ -90,6 +92,8 @@ class RevisionContext:
 
         for hook in self._hooks:
             hook(self._last_context, self._revision_tuple, self.directives)
+        if self._autogenerate and self.args.get("message") is None:
+            self._name_from_operations()
         self.rendered = []
         for directive in self.directives:
             args = api.render_migration_script(self._actx, directive)
@@ -100,6 +104,24 @@ class RevisionContext:
                 "version_path": directive.version_path, "depends_on": directive.depends_on,
                 "template_args": args,
             })
+
+    def _name_from_operations(self) -> None:
+        """``revision --autogenerate`` without ``-m``: name each revision after what
+        was detected (see :mod:`..autogenerate.naming`)."""
+        from ..autogenerate.naming import suggest_name
+        from ..script.generate import create_date
+
+        when = create_date(self.script.timezone)
+        for directive in self.directives or ():
+            if directive.message is not None:
+                continue  # a process_revision_directives hook named it
+            head = directive.head or self.args.get("head") or "head"
+            try:
+                initial = not [r for r in self.script.get_revisions(head) if r is not None]
+            except CommandError:
+                initial = False
+            directive.message = suggest_name(directive.upgrade_ops_list, initial=initial,
+                                             when=when)
 
     def generate_scripts(self) -> list:
         if self.rendered is None:

@@ -103,27 +103,44 @@ def _print_revs(config: Any, revs: Any, verbose: bool, **fmt: Any) -> None:
 
 
 @command
-def heads(config: Any, verbose: bool = False, resolve_dependencies: bool = False) -> None:
+def heads(config: Any, verbose: bool = False, resolve_dependencies: bool = False,
+          as_json: bool = False) -> None:
     """Show current available heads in the script directory.
 
     :param verbose: use more verbose output
     :param resolve_dependencies: treat dependency versions as down revisions
+    :param as_json: print one JSON document (schema: heads.json)
     """
     script = ScriptDirectory.from_config(config)
     if resolve_dependencies:
         revs = script.get_revisions("heads")
     else:
         revs = script.get_revisions(script.get_heads())
+    if as_json:
+        from .jsonout import emit, revision_dict
+
+        emit(config, {"heads": [revision_dict(r) for r in revs]})
+        return
     _print_revs(config, revs, verbose, include_branches=True, tree_indicators=False)
 
 
 @command
-def branches(config: Any, verbose: bool = False) -> None:
+def branches(config: Any, verbose: bool = False, as_json: bool = False) -> None:
     """Show current branch points.
 
     :param verbose: use more verbose output
+    :param as_json: print one JSON document (schema: branches.json)
     """
     script = ScriptDirectory.from_config(config)
+    if as_json:
+        from .jsonout import emit, revision_dict
+
+        emit(config, {"branch_points": [
+            {"revision": revision_dict(sc),
+             "children": [revision_dict(script.get_revision(rev)) for rev in sorted(sc.nextrev)]}
+            for sc in script.walk_revisions() if sc.is_branch_point
+        ]})
+        return
     for sc in script.walk_revisions():
         if sc.is_branch_point:
             children = (script.get_revision(rev) for rev in sorted(sc.nextrev))
@@ -147,17 +164,28 @@ def branches(config: Any, verbose: bool = False) -> None:
 })
 def history(config: Any, rev_range: str | None = None, verbose: bool = False,
             indicate_current: bool = False, graph: bool = False,
-            format: str | None = None) -> None:
+            format: str | None = None, as_json: bool = False) -> None:
     """List changeset scripts in chronological order.
 
     :param rev_range: revision range in the form [start]:[end]
     :param verbose: use more verbose output
     :param indicate_current: indicate the current revision
+    :param as_json: print one JSON document (schema: history.json)
     """
     from .history import history_revisions, render_dot, render_graph
 
+    if as_json and (graph or format == "dot"):
+        raise CommandError("history: --json cannot be combined with --graph or --format dot")
     script = ScriptDirectory.from_config(config)
     revs, current = history_revisions(config, script, rev_range, indicate_current)
+    if as_json:
+        from .jsonout import emit, revision_dict
+
+        emit(config, {"revisions": [
+            revision_dict(sc, current=(sc.revision in current) if indicate_current else None)
+            for sc in revs
+        ]})
+        return
     if format == "dot":
         config.print_stdout(render_dot(revs))
         return
@@ -179,17 +207,24 @@ def _current_heads(config: Any, script: ScriptDirectory) -> tuple[str, ...]:
 
 
 @command
-def show(config: Any, rev: str) -> None:
+def show(config: Any, rev: str, as_json: bool = False) -> None:
     """Show the revision(s) denoted by the given symbol.
 
     :param rev: string revision target ('current' reads the database)
+    :param as_json: print one JSON document (schema: show.json)
     """
     script = ScriptDirectory.from_config(config)
     if rev == "current":
         # Alembic prints only the log entries here (no "Current revision(s) for" header)
-        revs = script.get_revisions(_current_heads(config, script))
+        view = script.database_view(_current_heads(config, script))
+        revs = view.script.get_revisions(view.heads)
     else:
         revs = script.get_revisions(rev)
+    if as_json:
+        from .jsonout import emit, revision_dict
+
+        emit(config, {"revisions": [revision_dict(sc) for sc in revs if sc is not None]})
+        return
     for sc in revs:
         config.print_stdout(sc.log_entry)
 
@@ -202,7 +237,8 @@ def edit(config: Any, rev: str) -> None:
     """
     script = ScriptDirectory.from_config(config)
     if rev == "current":
-        revs = script.get_revisions(_current_heads(config, script))
+        view = script.database_view(_current_heads(config, script))
+        revs = view.script.get_revisions(view.heads)
         if not revs:
             raise CommandError("No current revisions")
     else:

@@ -99,6 +99,8 @@ class EnvironmentContext:
             opts["transactional_ddl"] = transactional_ddl
         if output_buffer is not None:
             opts["output_buffer"] = output_buffer
+        elif opts.get("output_buffer") is not None:
+            pass  # the command's own buffer (sqlmigrate)
         elif self.config.output_buffer is not None:
             opts["output_buffer"] = self.config.output_buffer
         else:
@@ -126,7 +128,7 @@ class EnvironmentContext:
         opts.setdefault("migration_lock", self._lock_setting())
         opts.setdefault("migration_lock_timeout", self._lock_timeout())
         progress = self.config.attributes.get("alembic_django.progress")
-        if progress is not None:
+        if progress is not None and opts.get("progress") is None:  # a command's own wins
             opts["progress"] = progress
         opts.update(kw)
         if connection is not None and self.is_offline_mode():

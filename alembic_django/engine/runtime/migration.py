@@ -207,7 +207,7 @@ class MigrationContext:
                 for s in start:
                     if s == "base":
                         continue
-                    resolved.extend(r.revision for r in self.script.get_revisions(s))
+                    resolved.extend(self._start_revisions(s))
                 return tuple(resolved)
             return tuple(s for s in start if s != "base")
         if self.connection is None:
@@ -215,6 +215,22 @@ class MigrationContext:
         if getattr(self, "_deferred_heads", None) is not None:
             return tuple(sorted(self._deferred_heads))
         return self._version.heads(self.connection)
+
+    def _start_revisions(self, ident: str) -> tuple[str, ...]:
+        """``start`` of an offline ``start:end``.  It may name a revision a squashed
+        revision replaces: a database inside or at the end of the squashed range,
+        whose row says so (the command's plan sees it through the database's view)."""
+        squashes = getattr(self.script, "squashes", None)
+        if squashes and any(ident in sq.replaces for sq in squashes):
+            return (ident,)
+        try:
+            return tuple(r.revision for r in self.script.get_revisions(ident))
+        except CommandError:
+            with_originals = getattr(self.script, "with_originals", None)
+            view = with_originals() if with_originals is not None else self.script
+            if view is self.script:
+                raise
+            return tuple(r.revision for r in view.get_revisions(ident))
 
     def _ensure_version_table(self) -> None:
         if self.as_sql:
@@ -430,6 +446,9 @@ class MigrationContext:
                     if not getattr(step, "quiet", False):
                         _log().info("Running %s", step_log(step))
                     if self.as_sql and not getattr(step, "quiet", False):
+                        # (offline, the step's SQL lies between these two events:
+                        # what ``sqlmigrate`` prints)
+                        self._report("sql_step_start", step, before)
                         self.impl.static_output(f"-- Running {step_short_log(step)}")
                     if not isinstance(step, StampStep):
                         fn_name = "upgrade" if step.is_upgrade else "downgrade"
@@ -447,6 +466,8 @@ class MigrationContext:
                         if not defer:
                             self._version.apply(self.impl, change, self.as_sql)
                         _apply_change(current, change)
+                    if self.as_sql:
+                        self._report("sql_step_end", step, tuple(sorted(current)))
                     for callback in self.on_version_apply_callbacks:
                         callback(ctx=self, step=MigrationInfo(step, before, tuple(sorted(current))),
                                  heads=set(current), run_args=kw)

@@ -16,7 +16,7 @@ import tempfile
 from typing import Any
 
 CACHE_NAME = ".alembic_django_index.json"
-FORMAT = 1
+FORMAT = 2  # 2: headers carry 'replaces'
 
 
 class IndexCache:

@@ -9,12 +9,14 @@ not literals.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import CommandError, RevisionCommandError
+from . import replaces as _replaces
 from . import revision as _rev
 from .cache import IndexCache
 from .parse import NotARevision, header_from_module, read_header
@@ -50,6 +52,8 @@ class Script(_rev.Revision):
         self._module = module
         self._longdoc = header.get("doc") or ""
         self._db_current_indicator = False
+        #: the revisions a squashed revision stands for, oldest first (``squash``)
+        self.replaces: tuple[str, ...] = tuple(header.get("replaces") or ())
         super().__init__(
             header["revision"],
             header["down_revision"],
@@ -100,6 +104,8 @@ class Script(_rev.Revision):
         deps = _rev_tuple(self.dependencies)
         if deps:
             entry += f"Also depends on: {format_as_comma(deps)}\n"
+        if self.replaces:
+            entry += f"Replaces: {format_as_comma(self.replaces)}\n"
         if self.is_branch_point:
             entry += f"Branches into: {format_as_comma(sorted(self.nextrev))}\n"
         if self.branch_labels:
@@ -210,7 +216,7 @@ class ScriptDirectory:
         self.recursive_version_locations = recursive_version_locations
         self.messaging_opts = messaging_opts
         self.config: Any = None
-        self.revision_map = self._new_map()
+        self._reset_map()
         if not os.access(dir, os.F_OK):
             raise CommandError(
                 f"Path doesn't exist: {dir}.  Please use the 'init' command to create a new "
@@ -246,10 +252,6 @@ class ScriptDirectory:
         return directory
 
     # -- loading -----------------------------------------------------------------
-    def _new_map(self) -> _rev.RevisionMap:
-        """The graph of the files: a duplicate id or a dangling parent refuses to build."""
-        return _rev.RevisionMap(self._load_revisions, on_problem=_refuse_graph_problem)
-
     def _files(self, location: str) -> Iterator[str]:
         if not os.path.isdir(location):
             return
@@ -301,6 +303,90 @@ class ScriptDirectory:
             finally:
                 cache.save()
 
+    # -- views: squashed revisions (see .replaces) ---------------------------------
+    def _reset_map(self) -> None:
+        self._scripts: list[Script] | None = None
+        self._squashes: list[_replaces.Squash] | None = None
+        self._replaced: _replaces.Replaced | None = None
+        # the graph of the files: a duplicate id or a dangling parent refuses to build
+        self.revision_map = _rev.RevisionMap(self._default_revisions, self._default_replaced,
+                                             on_problem=_refuse_graph_problem)
+
+    def _all_scripts(self) -> list[Script]:
+        if self._scripts is None:
+            self._scripts = list(self._load_revisions())
+        return self._scripts
+
+    @property
+    def squashes(self) -> list[_replaces.Squash]:
+        """The squashed revisions of this directory (``replaces``)."""
+        if self._squashes is None:
+            self._squashes = _replaces.squashes(self._all_scripts())
+        return self._squashes
+
+    def _default_revisions(self) -> list[Script]:
+        scripts = self._all_scripts()
+        found = self.squashes
+        if not found:
+            self._replaced = None
+            return scripts
+        revs, self._replaced = _replaces.arrange(scripts, found, frozenset(), copy_all=False)
+        return revs
+
+    def _default_replaced(self) -> _replaces.Replaced:
+        return self._replaced or _replaces.Replaced()
+
+    def _view(self, original: frozenset[str]) -> ScriptDirectory:
+        """A copy whose map shows the squashes in ``original`` as their originals."""
+        scripts = self._all_scripts()
+        found = self.squashes
+        present = {s.revision for s in scripts}
+        for sq in found:
+            missing = _replaces.missing_originals(sq, present) if sq.revision in original else []
+            if missing:
+                raise CommandError(
+                    f"Revision {missing[0]} is replaced by squashed revision {sq.revision} and "
+                    f"its file is gone, but a database inside the squashed range still needs "
+                    f"it: restore the original revision files of {sq.revision} "
+                    f"({len(missing)} missing)")
+        revs, replaced = _replaces.arrange(scripts, found, original, copy_all=True)
+        clone = copy.copy(self)
+        clone.revision_map = _rev.RevisionMap(lambda: revs, lambda: replaced,
+                                              on_problem=_refuse_graph_problem)
+        return clone
+
+    def with_originals(self) -> ScriptDirectory:
+        """This directory with every squash shown as the revisions it replaces."""
+        found = self.squashes
+        if not found:
+            return self
+        return self._view(frozenset(sq.revision for sq in found))
+
+    def database_view(self, heads: Sequence[str]) -> _replaces.DatabaseView:
+        """The graph a database whose version table holds ``heads`` sees.
+
+        Without squashed revisions this is the directory itself and ``heads``
+        unchanged.  A row naming the last revision a squash replaces reads as the
+        squashed revision (``before`` rewrites it); a database inside a squashed
+        range sees that range's original revisions (``finish`` records it at the
+        squashed revision once it reaches the range's end).
+        """
+        heads = tuple(heads)
+        if not heads:
+            return _replaces.DatabaseView(self, heads)
+        found = self.squashes
+        if not found:
+            return _replaces.DatabaseView(self, heads)
+        within = _replaces.inside(found, heads)
+        aliases = {sq.end: sq.revision for sq in found if sq not in within}
+        before = [("update", h, aliases[h]) for h in heads if h in aliases]
+        names = tuple(aliases.get(h, h) for h in heads)
+        if not within:
+            return _replaces.DatabaseView(self, names, before)
+        view = self._view(frozenset(sq.revision for sq in within))
+        return _replaces.DatabaseView(view, names, before,
+                                      {sq.end: sq.revision for sq in within})
+
     def _script_from_path(self, path: str, cache: IndexCache | None = None,
                           location: str | None = None) -> Script | None:
         try:
@@ -346,7 +432,7 @@ class ScriptDirectory:
         rev = header.get("revision")
         if not isinstance(rev, str) or not rev:
             raise CommandError(f"{path}: 'revision' must be a non-empty string, not {rev!r}")
-        for key in ("down_revision", "depends_on", "branch_labels"):
+        for key in ("down_revision", "depends_on", "branch_labels", "replaces"):
             value = header.get(key)
             if value is None or isinstance(value, str):
                 continue
@@ -468,4 +554,4 @@ class ScriptDirectory:
 
     def _add_script(self, script: Script) -> None:
         """Make a just-written script part of the map (rebuilt on next use)."""
-        self.revision_map = self._new_map()
+        self._reset_map()

@@ -17,6 +17,9 @@ from typing import Any
 from ..errors import CommandError
 
 FIELDS = ("revision", "down_revision", "branch_labels", "depends_on")
+#: read when present: the revisions a squashed revision replaces
+OPTIONAL_FIELDS = ("replaces",)
+_ALL_FIELDS = FIELDS + OPTIONAL_FIELDS
 _NOT_LITERAL = object()
 
 
@@ -43,6 +46,10 @@ _ASSIGN = re.compile(
     re.M,
 )
 _ANY_MENTION = re.compile(rb"^[ \t]*(revision|down_revision|branch_labels|depends_on)\b", re.M)
+# ``replaces`` (squashed revisions): a literal tuple, possibly over several lines
+_REPLACES = re.compile(
+    rb"^replaces[ \t]*(?::[^=\n]*)?=[ \t]*(\((?:[^()#\\]|\n)*?\)|None)[ \t]*\r?$", re.M)
+_REPLACES_MENTION = re.compile(rb"^[ \t]*replaces\b", re.M)
 
 
 def _fast_header(source: bytes) -> dict[str, Any] | None:
@@ -59,6 +66,18 @@ def _fast_header(source: bytes) -> dict[str, Any] | None:
             return None  # not a plain literal: the full parser decides
     if len(found) != 4 or len(_ANY_MENTION.findall(source)) != 4:
         return None
+    if b"replaces" in source:
+        mentions = _REPLACES_MENTION.findall(source)
+        if len(mentions) > 1:
+            return None
+        if mentions:
+            m = _REPLACES.search(source)
+            if m is None:
+                return None
+            try:
+                found["replaces"] = ast.literal_eval(m.group(1).decode())
+            except (ValueError, SyntaxError):
+                return None
     doc = _DOCSTRING.match(source)
     if doc is None:
         if source.lstrip().startswith((b"'", b'"', b"r'", b'r"', b"u'", b'u"')):
@@ -97,7 +116,7 @@ def read_header(path: str, source: bytes | None = None) -> dict[str, Any] | None
         else:
             continue
         for target in targets:
-            if isinstance(target, ast.Name) and target.id in FIELDS:
+            if isinstance(target, ast.Name) and target.id in _ALL_FIELDS:
                 try:
                     found[target.id] = ast.literal_eval(value)
                 except ValueError:
@@ -122,17 +141,17 @@ def _rebinds_elsewhere(node: ast.stmt) -> bool:
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             return any(not isinstance(t, ast.Name) and any(
-                isinstance(n, ast.Name) and n.id in FIELDS for n in ast.walk(t))
+                isinstance(n, ast.Name) and n.id in _ALL_FIELDS for n in ast.walk(t))
                 for t in targets)
         return False
     if isinstance(node, (ast.Import, ast.ImportFrom)):
-        return any((alias.asname or alias.name).split(".")[0] in FIELDS or alias.name == "*"
+        return any((alias.asname or alias.name).split(".")[0] in _ALL_FIELDS or alias.name == "*"
                    for alias in node.names)
     for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id in FIELDS:
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id in _ALL_FIELDS:
             return True
         if isinstance(sub, (ast.Import, ast.ImportFrom)) and any(
-                (a.asname or a.name) in FIELDS for a in sub.names):
+                (a.asname or a.name) in _ALL_FIELDS for a in sub.names):
             return True
     return False
 
@@ -142,5 +161,8 @@ def header_from_module(module: Any) -> dict[str, Any]:
     if not hasattr(module, "revision"):
         raise NotARevision(getattr(module, "__file__", "?"))
     out = {key: getattr(module, key, None) for key in FIELDS}
+    for key in OPTIONAL_FIELDS:
+        if getattr(module, key, None) is not None:
+            out[key] = getattr(module, key)
     out["doc"] = (module.__doc__ or "").strip()
     return out

@@ -60,8 +60,13 @@ class RevisionMap(LabelsMixin, IterateMixin):
     """
 
     def __init__(self, generator: Callable[[], Iterable[Revision]],
+                 replaced: Callable[[], Any] | None = None,
                  on_problem: Callable[[RevisionError], None] | None = None) -> None:
         self._generator = generator
+        #: called after ``generator``: an object with ``aliases`` (id -> the id of the
+        #: revision it names) and ``hidden`` (id -> the squashed revision hiding it);
+        #: see :mod:`.replaces`
+        self._replaced_source = replaced
         self._on_problem = on_problem
         self._built = False
 
@@ -143,6 +148,13 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 if other is not None:
                     raise DuplicateBranchLabel(label, rev.revision, other.revision)
                 full[label] = rev
+        self._hidden: dict[str, str] = {}
+        if self._replaced_source is not None:
+            replaced = self._replaced_source()
+            for alias, target in replaced.aliases.items():
+                if alias not in full and target in revs:
+                    full[alias] = revs[target]
+            self._hidden = dict(replaced.hidden)
 
         children: dict[str, list[str]] = {}
         dep_children: dict[str, list[str]] = {}
@@ -430,7 +442,10 @@ class RevisionMap(LabelsMixin, IterateMixin):
             revs: Sequence[str] = self._prefix_matches(resolved_id)
             if branch_rev is not None:
                 revs = self.filter_for_lineage(revs, check_branch)
+            if len(revs) > 1 and len({id(map_[r]) for r in revs}) == 1:
+                revs = revs[:1]  # a revision id and an alias of it
             if not revs:
+                self._raise_if_hidden(resolved_id)
                 raise ResolutionError(
                     "No such revision or branch '{}'{}".format(
                         resolved_id,
@@ -445,6 +460,19 @@ class RevisionMap(LabelsMixin, IterateMixin):
             if not self._shares_lineage(revision, [branch_rev]):
                 raise ResolutionError(f"Revision {revision.revision} is not a member of branch '{check_branch}'", resolved_id)
         return revision
+
+    def _raise_if_hidden(self, ident: str) -> None:
+        """A clearer error for an id a squashed revision hides in this view."""
+        hidden = getattr(self, "_hidden", None)
+        if not hidden:
+            return
+        found = [h for h in hidden if h == ident or (len(ident) > 3 and h.startswith(ident))]
+        if len(found) == 1:
+            rid = found[0]
+            raise ResolutionError(
+                f"revision {rid} is replaced by squashed revision {hidden[rid]}; name "
+                f"{hidden[rid]} instead (the replaced revisions are used only by a database "
+                "inside the squashed range)", ident)
 
     def _lineage(self, against: Iterable[Revision], include_dependencies: bool) -> set[str]:
         """Ids of every revision sharing a line (ancestor or descendant) with one of ``against``."""

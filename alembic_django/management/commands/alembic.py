@@ -21,9 +21,10 @@ from ...engine import registry
 from ...engine.errors import CommandError as EngineError
 
 #: commands that never reach a database: no shared connection is opened for them
-_OFFLINE = {"init", "list_templates", "heads", "branches", "edit", "merge", "config"}
+_OFFLINE = {"init", "list_templates", "heads", "branches", "edit", "merge", "config",
+            "sqlmigrate", "squash"}
 #: commands that do not even need the database URL (so SQLAlchemy stays unimported)
-_NO_URL = {"init", "list_templates", "heads", "branches"}
+_NO_URL = {"init", "list_templates", "heads", "branches", "squash"}
 
 
 class Command(BaseCommand):
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         )
         p.add_argument("-p", "--plan", action="store_true",
                        help="Show the revisions in the order they will be applied.")
+        p.add_argument("--json", action="store_true", dest="as_json",
+                       help="print one JSON document (schema: showmigrations.json)")
         _add_verbosity(p)
 
     # -- entry -----------------------------------------------------------------------
@@ -163,8 +166,8 @@ class Command(BaseCommand):
     def check_unapplied(self, config: Any, namespace: argparse.Namespace) -> None:
         from ...engine.script.directory import ScriptDirectory
 
-        script = ScriptDirectory.from_config(config)
         current = current_heads(config)
+        script = ScriptDirectory.from_config(config).database_view(current).script
         target = {s.revision for s in _resolve(script, namespace.revision)}
         wanted = checks.applied_set(script, target)
         pending = [r for r in checks.pending_revisions(script, current) if r in wanted]
@@ -183,10 +186,15 @@ class Command(BaseCommand):
         from ...engine.script.directory import ScriptDirectory
 
         config = self.get_config(namespace)
-        script = ScriptDirectory.from_config(config)
-        applied = checks.applied_set(script, current_heads(config))
+        view = ScriptDirectory.from_config(config).database_view(current_heads(config))
+        script = view.script
+        applied = checks.applied_set(script, view.heads)
         order = [s.revision for s in script.walk_revisions()]
         order.reverse()
+        if getattr(namespace, "as_json", False):
+            self.stdout.write(showmigrations_json(config, script, order, applied,
+                                                  namespace.plan))
+            return
         if namespace.plan:
             for rev in order:
                 mark = "[X]" if rev in applied else "[ ]"
@@ -296,6 +304,31 @@ def group_by_branch(script: Any, order: list[str]) -> dict[str, list[str]]:
         group_of[rev] = group
         groups.setdefault(group, []).append(rev)
     return groups
+
+
+def showmigrations_json(config: Any, script: Any, order: list[str], applied: set[str],
+                        plan: bool) -> str:
+    """``showmigrations --json``: the document docs/json-schemas/showmigrations.json describes."""
+    import json
+
+    from ...engine.commands.jsonout import FORMAT
+
+    groups = group_by_branch(script, order)
+    branch_of = {rev: group for group, revs in groups.items() for rev in revs}
+    ordered = order if plan else [rev for revs in groups.values() for rev in revs]
+    doc = {
+        "format": FORMAT,
+        "environment": config.attributes.get(conf.ATTR_ENVIRONMENT),
+        "plan": bool(plan),
+        "revisions": [{
+            "revision": rev,
+            "doc": (script.get_revision(rev).doc or ""),
+            "branch": branch_of[rev],
+            "applied": rev in applied,
+            "replaces": list(getattr(script.get_revision(rev), "replaces", ()) or ()),
+        } for rev in ordered],
+    }
+    return json.dumps(doc, indent=2)
 
 
 def current_heads(config: Any) -> tuple[str, ...]:
