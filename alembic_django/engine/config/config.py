@@ -106,7 +106,8 @@ class Config:
         return self.toml_source.data
 
     def known_secrets(self) -> list[str]:
-        """The passwords this configuration holds, for :func:`mask_password`'s ``secrets``.
+        """The passwords this configuration holds, for the ``secrets`` of
+        :func:`~alembic_django.engine.util.masking.mask_password`.
 
         Read from the raw (uninterpolated) ini text and from the mapping and
         ``[tool.alembic]`` values: the password of every URL-like value and the value
