@@ -61,7 +61,14 @@ def settings_entry(server: str, password: str, request) -> dict:
 
 @pytest.fixture
 def alias():
+    import logging
+
+    logger = logging.getLogger("alembic_django")
+    handlers, level = list(logger.handlers), logger.level
     yield "secrets"
+    # ``--verbosity 3`` adds a handler bound to this test's captured stderr
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
     connections.settings.pop("secrets", None)
     try:
         del connections["secrets"]
