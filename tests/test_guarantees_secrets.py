@@ -434,8 +434,10 @@ def test_password_hidden_in_wrapped_driver_error(postgresql_url, tmp_path, capsy
     ("{'PASSWORD': 'Qv7Lkz', 'USER': 'u'}", "Qv7Lkz"),
     ("invalid interpolation syntax in 'postgresql://u:Zq%Leak@h/db' at position 18", "Leak"),
     ("postgres:S3cr@t@127.0.0.1:5432", "S3cr"),
+    ("root:Qv7Lkz@localhost", "Qv7Lkz"),
 ], ids=["url", "configparser-fragment", "raw-value", "two-ats", "host-after-at",
-        "dsn", "dsn-quoted", "query-string", "dict-repr", "set-option", "bare-userinfo"])
+        "dsn", "dsn-quoted", "query-string", "dict-repr", "set-option", "bare-userinfo",
+        "bare-localhost"])
 def test_mask_password_fragments(text, secret):
     from alembic_django.engine.config import mask_password
 
@@ -448,7 +450,9 @@ def test_mask_password_keeps_identifiers():
 
     for text in ("Can't locate revision identified by 'shop@head'", "branch@base",
                  "sqlite:////tmp/app.db", "postgresql://db.example:5432/app",
-                 "Access denied for user 'root'@'localhost'"):
+                 "Access denied for user 'root'@'localhost'",
+                 "Requested range shop@base:shop@head does not refer to ancestor/descendant "
+                 "revisions along the same branch"):
         assert mask_password(text) == text
 
 

@@ -28,11 +28,12 @@ _URL_USERINFO = re.compile(
 )
 # user:password@host without a scheme (a URL cut by an error message, a DSN fragment)
 _BARE_USERINFO = re.compile(
-    r"(?P<head>(?<![\w/:.%+-])[\w.%+-]+:)(?!//)(?P<pw>[^\s/:]\S*?|[^\s/:])(?=@[\w\[][^@\s]*(?:\s|$))"
+    r"(?P<head>(?<![\w/:.%+@-])[\w.%+-]+:)(?!//)(?P<pw>[^\s/:]\S*?|[^\s/:])"
+    r"(?=@(?:localhost\b|[\w\[][^@\s]*[./:])[^@\s]*(?:\s|$))"
 )
 # a raw "@" in a password: SQLAlchemy cuts the URL at the first "@" and the rest of the
 # password becomes part of the host ("@Tail@127.0.0.1"): hide what lies between two "@"
-_BETWEEN_ATS = re.compile(r"(?P<head>@)(?P<pw>[^\s@/\"']+)(?=@[\w\[])")
+_BETWEEN_ATS = re.compile(r"(?P<head>@)(?P<pw>[^\s@/\"']+)(?=@[\w\[][^@\s]*[./:])")
 # password=..., 'PASSWORD': '...', pwd: ..., sslpassword=..., ?password=...&
 _KEY_VALUE = re.compile(
     r"(?P<head>(?i:\b[\w.-]*(?:password|passwd|pwd|secret|token|api_?key)[\w.-]*)"
