@@ -97,8 +97,10 @@ def render_template(template_path: str, output_path: str, encoding: str, **kw: A
     try:
         text = Template(filename=template_path).render_unicode(**kw)
     except Exception as exc:
+        from ..util.masking import mask_password
+
         detail = exceptions.text_error_template().render().strip().splitlines()[-1]
-        raise CommandError(f"Error rendering {template_path}: {detail}") from exc
+        raise CommandError(f"Error rendering {template_path}: {mask_password(detail)}") from exc
     try:
         os.makedirs(os.path.dirname(output_path), exist_ok=True)
         write_atomic(output_path, text, encoding=encoding, overwrite=False)
