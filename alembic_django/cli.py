@@ -83,6 +83,8 @@ def run(options: argparse.Namespace, stdout: TextIO) -> Any:
     from .engine.errors import ConfigError
 
     cmd = registry.commands()[options.cmd]
+    if isinstance(cmd, registry.CommandGroup):
+        cmd = cmd.chosen(options)
     config = make_config(options, stdout, must_exist=cmd.needs_config)
     if cmd.needs_config and not config.has_source():
         name = config.config_ini_section

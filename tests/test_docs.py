@@ -47,7 +47,8 @@ def test_docs_build_without_warnings(built_docs):
     "page",
     ["installation", "tutorial", "configuration", "django", "commands", "environments",
      "bases", "branches", "offline", "testing", "migrating", "guarantees", "architecture",
-     "benchmarks", "autogenerate", "operations", "json", "api", "squashing", "deploying"],
+     "benchmarks", "autogenerate", "operations", "json", "api", "squashing", "deploying",
+     "fleet"],
 )
 def test_page_is_built_and_linked(built_docs, page):
     assert (built_docs / f"{page}.html").is_file()

@@ -247,9 +247,13 @@ def test_lock_timeout_names_the_holder(db_url, tmp_path, capsys):
         if dialect == "postgresql":
             from alembic_django.engine.runtime.lock import _key
 
-            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": _key("alembic_version")})
+            # an unqualified version table's lock is named after the schema it is in
+            holder.execute(sa.text("SELECT pg_advisory_lock(:k)"),
+                           {"k": _key("public.alembic_version")})
         elif dialect == "mysql":
-            holder.execute(sa.text("SELECT GET_LOCK('alembic_django:alembic_version', 0)"))
+            database = sa.make_url(db_url).database
+            holder.execute(sa.text("SELECT GET_LOCK(:n, 0)"),
+                           {"n": f"alembic_django:{database}.alembic_version"})
         else:
             holder.exec_driver_sql("CREATE TABLE busy (x INTEGER)")
             holder.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
@@ -260,7 +264,7 @@ def test_lock_timeout_names_the_holder(db_url, tmp_path, capsys):
     assert code != 0
     assert "Traceback" not in output
     if dialect == "postgresql":
-        assert "Could not take the migration lock on alembic_version within 1 s" in output
+        assert "Could not take the migration lock on public.alembic_version within 1 s" in output
         assert "held by PostgreSQL backend pid" in output
     elif dialect == "mysql":
         assert "held by connection id" in output

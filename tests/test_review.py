@@ -356,7 +356,7 @@ def test_postgresql_lock_held_through_autocommit_block(tmp_path, postgresql_url)
         "def probe():\n"
         f"    e = sa.create_engine({postgresql_url!r}, poolclass=sa.pool.NullPool)\n"
         "    with e.connect() as c:\n"
-        f"        got = c.execute(sa.text('SELECT pg_try_advisory_lock({_key('alembic_version')})'))"
+        f"        got = c.execute(sa.text('SELECT pg_try_advisory_lock({_key('public.alembic_version')})'))"
         ".scalar()\n"
         "        c.execute(sa.text('INSERT INTO seen VALUES (:g)'), {'g': got})\n"
         "        c.commit()\n"
@@ -445,7 +445,7 @@ def _pg_lock_free(url: str) -> bool:
     try:
         with engine.connect() as conn:
             return bool(conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"),
-                                     {"k": _key("alembic_version")}).scalar())
+                                     {"k": _key("public.alembic_version")}).scalar())
     finally:
         engine.dispose()
 

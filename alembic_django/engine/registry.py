@@ -88,7 +88,53 @@ class Command:
         return self.fn(config, *args, **kwargs)
 
 
-_REGISTRY: dict[str, Command] = {}
+@dataclass
+class CommandGroup:
+    """A command with sub-verbs (``fleet upgrade``, ``fleet current`` ...).
+
+    It looks like a :class:`Command` to both command lines: ``add_arguments`` adds one
+    sub-parser per verb, ``run`` calls the verb the command line chose.
+    """
+
+    name: str
+    help: str
+    description: str
+    subcommands: dict[str, Command] = field(default_factory=dict)
+    needs_config: bool = True
+
+    @property
+    def dest(self) -> str:
+        return f"{self.name}_cmd"
+
+    def add_arguments(self, parser: argparse.ArgumentParser,
+                      each: Callable[[str, argparse.ArgumentParser], None] | None = None) -> None:
+        """One sub-parser per verb; ``each(name, subparser)`` may add to each of them
+        (e.g. the Django command's verbosity options)."""
+        sub = parser.add_subparsers(dest=self.dest, metavar="<command>", required=True)
+        for cmd in self.subcommands.values():
+            p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+            cmd.add_arguments(p)
+            if each is not None:
+                each(cmd.name, p)
+
+    def chosen(self, namespace: argparse.Namespace) -> Command:
+        return self.subcommands[getattr(namespace, self.dest)]
+
+    def run(self, config: Any, namespace: argparse.Namespace) -> Any:
+        return self.chosen(namespace).run(config, namespace)
+
+
+_REGISTRY: dict[str, Command | CommandGroup] = {}
+
+
+def command_group(name: str, help: str, description: str = "") -> CommandGroup:
+    """Declare (or return) the group ``name``; verbs join it with ``@command(group=name)``."""
+    group = _REGISTRY.get(name)
+    if group is None:
+        group = _REGISTRY[name] = CommandGroup(name, help, description or help)
+    if not isinstance(group, CommandGroup):
+        raise ValueError(f"{name!r} is a command, not a command group")
+    return group
 
 
 def command(
@@ -97,8 +143,10 @@ def command(
     name: str | None = None,
     options: dict[str, Opt] | None = None,
     needs_config: bool = True,
+    group: str | None = None,
 ) -> Any:
-    """Register ``fn`` as a command (usable bare or with keyword arguments)."""
+    """Register ``fn`` as a command (usable bare or with keyword arguments); with
+    ``group``, as a sub-verb of that :func:`command_group`."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         doc = inspect.getdoc(func) or ""
@@ -108,6 +156,7 @@ def command(
         positionals: list[tuple[str, bool]] = []
         opts: dict[str, Opt] = {}
         params = list(inspect.signature(func).parameters.values())[1:]
+        takes_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
         for p in params:
             if p.kind is inspect.Parameter.VAR_KEYWORD:
                 continue
@@ -119,6 +168,12 @@ def command(
             elif p.name in OPTIONS:
                 opts[p.name] = OPTIONS[p.name]
             # parameters absent from both tables are API-only keywords
+        if takes_kw and options:
+            # a verb taking **kw gets every option of its table (a family of verbs
+            # sharing many options declares them once)
+            for opt_name, opt in options.items():
+                if opt_name not in opts and opt_name not in {p.name for p in params}:
+                    opts[opt_name] = opt
         cmd = Command(
             name=name or func.__name__,
             fn=func,
@@ -129,7 +184,10 @@ def command(
             param_help=param_help,
             needs_config=needs_config,
         )
-        _REGISTRY[cmd.name] = cmd
+        if group is not None:
+            _REGISTRY[group].subcommands[cmd.name] = cmd  # type: ignore[union-attr]
+        else:
+            _REGISTRY[cmd.name] = cmd
         return func
 
     if fn is not None:
@@ -137,9 +195,10 @@ def command(
     return register
 
 
-def commands() -> dict[str, Command]:
+def commands() -> dict[str, Command | CommandGroup]:
     """Every registered command, by name (imports the verb modules on first use)."""
     from . import commands as _verbs  # noqa: F401  (registers on import)
+    from .fleet import verbs as _fleet_verbs  # noqa: F401
 
     return dict(_REGISTRY)
 
@@ -177,11 +236,11 @@ def add_subcommands(parser: argparse.ArgumentParser, **subparser_kwargs: Any) ->
         cmd.add_arguments(p)
 
 
-def add_arguments(parser: argparse.ArgumentParser, cmd: Command) -> None:
+def add_arguments(parser: argparse.ArgumentParser, cmd: Command | CommandGroup) -> None:
     """Fill ``parser`` with ``cmd``'s positionals and options."""
     cmd.add_arguments(parser)
 
 
-def run(cmd: Command, config: Any, namespace: argparse.Namespace) -> Any:
+def run(cmd: Command | CommandGroup, config: Any, namespace: argparse.Namespace) -> Any:
     """Call ``cmd``'s verb with the values parsed into ``namespace``."""
     return cmd.run(config, namespace)

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "alembic_django.engine.commands.scripts",
     "alembic_django.engine.commands.database",
     "alembic_django.command",
+    "alembic_django.engine.fleet.verbs",
 )
 
 
@@ -91,6 +92,11 @@ class CommandReference(SphinxDirective):
         summary = command_summary(cmd)
         if summary:
             section += nodes.paragraph(text=summary)
+        subcommands = getattr(cmd, "subcommands", None)
+        if subcommands:  # a command group (``fleet``): one sub-section per verb
+            for sub_name, sub in subcommands.items():
+                section += self.command_section(f"{name} {sub_name}", sub)
+            return section
         parser = build_parser(name, cmd)
         usage = parser.format_usage().strip()
         section += nodes.literal_block(usage, usage)

@@ -10,9 +10,22 @@ from ..registry import Opt, command
 from ..script.directory import ScriptDirectory, _graph_errors
 from ..script.revision import RevisionError
 
+#: ``config.attributes`` key of a callable ``observe(heads, steps)``: told the version
+#: table's heads and the planned steps of every run (the fleet reports from/to/steps)
+PLAN_OBSERVER = "alembic_django.plan_observer"
+
 
 def _env(config: Any, script: ScriptDirectory, fn: Any, **kw: Any) -> None:
     from ..runtime.environment import EnvironmentContext
+
+    observe = config.attributes.get(PLAN_OBSERVER)
+    if observe is not None:
+        plan_fn = fn
+
+        def fn(heads: Any, context: Any) -> list:
+            steps = plan_fn(heads, context)
+            observe(tuple(heads), steps)
+            return steps
 
     with EnvironmentContext(config, script, fn=fn, **kw):
         script.run_env()

@@ -73,7 +73,34 @@ class Config:
         self.attributes: dict[str, Any] = attributes if attributes is not None else {}
         self._mapping = MappingSource(mapping, mapping_origin)
         self._ini: IniSource | None = None
+        self._ini_shared = False  # a derived copy reads its origin's parser until it writes
         self._toml: TomlSource | None = None
+
+    def derive(self, *, cmd_opts: Namespace | None = None, attributes: dict[str, Any] | None = None,
+               stdout: TextIO | None = None, output_buffer: TextIO | None = None,
+               options: dict[str, Any] | None = None) -> Config:
+        """An independent copy for one run among many (a fleet target).
+
+        The copy has its own ini parser once it writes to it (so env.py's
+        ``set_main_option`` stays in its run: copy on write), its own mapping with ``options`` on top (highest precedence) and the given
+        ``cmd_opts`` / ``attributes`` / ``stdout`` / ``output_buffer``; the parsed
+        pyproject.toml is shared (nothing writes to it).
+        """
+        import copy
+
+        clone = copy.copy(self)
+        clone._ini = self.ini_source
+        clone._ini_shared = True
+        clone._toml = self.toml_source
+        clone._mapping = MappingSource({**self._mapping.data, **(options or {})},
+                                       self._mapping.origin_name)
+        clone._mapping.loaded = self._mapping.loaded
+        clone.cmd_opts = cmd_opts if cmd_opts is not None else copy.copy(self.cmd_opts)
+        clone.attributes = dict(self.attributes if attributes is None else attributes)
+        clone.config_args = dict(self.config_args)
+        clone._stdout = stdout if stdout is not None else self._stdout
+        clone.output_buffer = output_buffer
+        return clone
 
     @property
     def stdout(self) -> TextIO:
@@ -87,6 +114,11 @@ class Config:
     @property
     def file_config(self):
         """The ``configparser.ConfigParser`` of the ini file (empty when there is none)."""
+        if self._ini_shared:  # the caller may write to it: this copy gets its own first
+            import copy
+
+            self._ini = copy.deepcopy(self._ini)
+            self._ini_shared = False
         return self.ini_source.parser
 
     @property

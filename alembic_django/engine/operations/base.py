@@ -13,12 +13,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from ..errors import CommandError
 from .schemaobj import SchemaObjects
 
-_current_stack: list[Operations] = []
+#: the ``op`` objects installed in this context (thread, task), innermost last
+_current_stack: ContextVar[tuple[Operations, ...]] = ContextVar(
+    "alembic_django_operations", default=())
 
 
 class AbstractOperations:
@@ -129,16 +132,18 @@ class Operations(AbstractOperations):
     def context(cls, migration_context: Any) -> Iterator[Operations]:
         """Install ``Operations(migration_context)`` as the ``op`` proxy for the block."""
         ops = cls(migration_context)
-        _current_stack.append(ops)
+        _current_stack.set(_current_stack.get() + (ops,))
         try:
             yield ops
         finally:
-            _current_stack.remove(ops)
+            _current_stack.set(tuple(o for o in _current_stack.get() if o is not ops))
 
     @staticmethod
     def current() -> Operations | None:
-        """The Operations installed by :meth:`context`, or None outside a migration."""
-        return _current_stack[-1] if _current_stack else None
+        """The Operations installed by :meth:`context` in this thread / task, or None
+        outside a migration."""
+        stack = _current_stack.get()
+        return stack[-1] if stack else None
 
     @contextmanager
     def batch_alter_table(

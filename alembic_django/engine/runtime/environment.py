@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any
 
 from ..errors import CommandError
 
-_current: list[EnvironmentContext] = []
+#: the environments entered in this context (thread, task), innermost last: each
+#: thread of a fleet run sees only its own, so ``context`` in env.py is per run
+_running: ContextVar[tuple[EnvironmentContext, ...]] = ContextVar(
+    "alembic_django_environment", default=())
 
 
 def current_environment() -> EnvironmentContext:
-    if not _current:
+    running = _running.get()
+    if not running:
         raise CommandError(
             "alembic_django.context is only usable while a command runs env.py "
             "(no EnvironmentContext is active)"
         )
-    return _current[-1]
+    return running[-1]
 
 
 class EnvironmentContext:
@@ -30,11 +35,12 @@ class EnvironmentContext:
         self.context_opts = kw
 
     def __enter__(self) -> EnvironmentContext:
-        _current.append(self)
+        _running.set(_running.get() + (self,))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        _current.remove(self)
+        running = _running.get()
+        _running.set(tuple(env for env in running if env is not self))
 
     # -- queries ---------------------------------------------------------------------
     def is_offline_mode(self) -> bool:

@@ -12,6 +12,12 @@
 
 Once the lock is held the runner reads the version table, so a runner that waited
 sees what the previous one applied.
+
+The lock is named after the version table.  An unqualified table (no
+``version_table_schema``) lives in whatever schema the connection resolves it to, so
+on PostgreSQL the name includes ``current_schema()`` (schema-per-tenant env.py files
+that only set ``search_path``) and on MySQL / MariaDB, whose locks are server-wide,
+``DATABASE()``: runs on different tenants never wait for each other.
 """
 
 from __future__ import annotations
@@ -39,11 +45,20 @@ class MigrationLock:
         self.name = context._version.qualified_name
         self.kind: str | None = None
 
+    def _qualify(self, function: str) -> None:
+        """Name an unqualified version table after the schema / database it resolves to."""
+        if self.context.version_table_schema is None:
+            where = self.conn.execute(text(f"SELECT {function}")).scalar()
+            if where:
+                self.name = f"{where}.{self.name}"
+
     def acquire(self) -> None:
         dialect = self.context.dialect.name
         if dialect == "postgresql":
+            self._qualify("current_schema()")
             self._acquire_postgresql()
         elif dialect in ("mysql", "mariadb"):
+            self._qualify("DATABASE()")
             self._acquire_mysql()
         elif dialect == "sqlite":
             self.context.set_sqlite_busy_timeout(int(self.timeout * 1000))

@@ -12,6 +12,7 @@ import contextlib
 import copy
 import os
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -20,6 +21,9 @@ from . import replaces as _replaces
 from . import revision as _rev
 from .cache import IndexCache
 from .parse import NotARevision, header_from_module, read_header
+
+#: ``config.attributes`` key of a ScriptDirectory shared by many runs (see from_config)
+SHARED = "alembic_django.script_directory"
 
 _SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")
@@ -63,11 +67,14 @@ class Script(_rev.Revision):
 
     @property
     def module(self) -> Any:
-        """The executed module (executed on first use)."""
+        """The executed module (executed on first use, once even when threads that
+        share this directory ask for it at the same time)."""
         if self._module is None:
-            from ..util.modules import load_python_file
+            with self.directory._module_lock:
+                if self._module is None:
+                    from ..util.modules import load_python_file
 
-            self._module = load_python_file(self.path)
+                    self._module = load_python_file(self.path)
         return self._module
 
     @property
@@ -216,6 +223,8 @@ class ScriptDirectory:
         self.recursive_version_locations = recursive_version_locations
         self.messaging_opts = messaging_opts
         self.config: Any = None
+        self._module_lock = threading.RLock()
+        self._env_code: dict = {}  # env.py compiled once (a fleet runs it once per target)
         self._reset_map()
         if not os.access(dir, os.F_OK):
             raise CommandError(
@@ -239,6 +248,12 @@ class ScriptDirectory:
 
     @classmethod
     def from_config(cls, config: Any) -> ScriptDirectory:
+        """The directory ``config`` describes.  A caller that runs many commands on one
+        environment (the fleet) may put a prepared one in ``config.attributes[SHARED]``:
+        it is used as is, so revision modules are read and executed once."""
+        shared = config.attributes.get(SHARED) if config.attributes else None
+        if shared is not None:
+            return shared
         from .location import script_directory_options
 
         paths = config.get_alembic_list_option("prepend_sys_path")
@@ -530,7 +545,7 @@ class ScriptDirectory:
         from ..errors import MigrationError
 
         try:
-            load_python_file(path, module_id="env_py")
+            load_python_file(path, module_id="env_py", code_cache=self._env_code)
         except CommandError:
             raise
         except Exception as exc:

@@ -13,6 +13,7 @@ any of them with ``CommandError(str(exc))``.
 from __future__ import annotations
 
 import bisect
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
@@ -69,6 +70,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
         self._replaced_source = replaced
         self._on_problem = on_problem
         self._built = False
+        self._build_lock = threading.Lock()  # threads sharing one map build it once
 
     def _problem(self, error: RevisionError) -> None:
         if self._on_problem is not None:
@@ -80,8 +82,10 @@ class RevisionMap(LabelsMixin, IterateMixin):
 
     def _ensure(self) -> None:
         if not self._built:
-            self._build()
-            self._built = True
+            with self._build_lock:
+                if not self._built:
+                    self._build()
+                    self._built = True
 
     @property
     def _revision_map(self) -> dict:

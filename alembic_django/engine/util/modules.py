@@ -15,30 +15,44 @@ import importlib.util
 import os
 import re
 import sys
+import threading
 import types
 from collections.abc import Iterator
 
 from ..errors import CommandError
 
 _ALIASED = ("alembic", "alembic.context", "alembic.op")
+# How many runs (threads of a fleet) have the alias active; the first installs it, the
+# last restores sys.modules.  Guarded by the lock (the minimal thread-safe form; the
+# `alembic` namespace work replaces this with its own activation).
 _depth = 0
+_saved: dict[str, types.ModuleType | None] = {}
+_lock = threading.Lock()
 
 
 @contextlib.contextmanager
 def alembic_alias() -> Iterator[None]:
     """Let ``import alembic``'s context and op resolve to ours for the duration."""
     global _depth
-    if _depth:
+    with _lock:
+        if not _depth:
+            _install()
         _depth += 1
-        try:
-            yield
-        finally:
+    try:
+        yield
+    finally:
+        with _lock:
             _depth -= 1
-        return
+            if not _depth:
+                _restore()
+
+
+def _install() -> None:
     from ... import context as our_context
     from ... import op as our_op
 
-    saved = {name: sys.modules.get(name) for name in _ALIASED}
+    _saved.clear()
+    _saved.update({name: sys.modules.get(name) for name in _ALIASED})
     shim = types.ModuleType("alembic")
     shim.__doc__ = "alembic_django stand-in for `alembic` while it runs an environment"
     shim.__path__ = []  # a package, so `import alembic.op` works
@@ -48,25 +62,47 @@ def alembic_alias() -> Iterator[None]:
     sys.modules["alembic"] = shim
     sys.modules["alembic.context"] = our_context
     sys.modules["alembic.op"] = our_op
-    _depth = 1
-    try:
-        yield
-    finally:
-        _depth = 0
-        for name, module in saved.items():
-            if module is None:
-                sys.modules.pop(name, None)
-            else:
-                sys.modules[name] = module
 
 
-def load_python_file(path: str, module_id: str | None = None) -> types.ModuleType:
-    """Execute the file at ``path`` (source or ``.pyc``) as a fresh module."""
+def _restore() -> None:
+    for name, module in _saved.items():
+        if module is None:
+            sys.modules.pop(name, None)
+        else:
+            sys.modules[name] = module
+    _saved.clear()
+
+
+class _CachedCodeLoader(importlib.machinery.SourceFileLoader):
+    """A source loader that compiles a file once per (path, mtime, size) into ``cache``
+    (env.py runs once per target of a fleet; bytecode files may be disabled)."""
+
+    def __init__(self, fullname: str, path: str, cache: dict) -> None:
+        super().__init__(fullname, path)
+        self._code_cache = cache
+
+    def get_code(self, fullname: str) -> types.CodeType | None:
+        stat = os.stat(self.path)
+        key = (self.path, stat.st_mtime_ns, stat.st_size)
+        code = self._code_cache.get(key)
+        if code is None:
+            code = super().get_code(fullname)
+            self._code_cache[key] = code
+        return code
+
+
+def load_python_file(path: str, module_id: str | None = None,
+                     code_cache: dict | None = None) -> types.ModuleType:
+    """Execute the file at ``path`` (source or ``.pyc``) as a fresh module; with
+    ``code_cache``, a source file is compiled once for as long as it is unchanged."""
     if module_id is None:
         module_id = "alembic_django_script_" + re.sub(r"\W", "_", os.path.abspath(path))
     if path.endswith((".pyc", ".pyo")):
         loader = importlib.machinery.SourcelessFileLoader(module_id, path)
         spec = importlib.util.spec_from_file_location(module_id, path, loader=loader)
+    elif code_cache is not None:
+        spec = importlib.util.spec_from_file_location(
+            module_id, path, loader=_CachedCodeLoader(module_id, path, code_cache))
     else:
         spec = importlib.util.spec_from_file_location(module_id, path)
     if spec is None or spec.loader is None:

@@ -46,6 +46,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="cmd", metavar="<command>", required=True)
         for cmd in registry.commands().values():
             p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description)
+            if isinstance(cmd, registry.CommandGroup):
+                cmd.add_arguments(p, each=lambda _name, subparser: _add_verbosity(subparser))
+                continue
             cmd.add_arguments(p)
             if cmd.name == "init":
                 p.set_defaults(template="django")
@@ -146,7 +149,16 @@ class Command(BaseCommand):
             _log_to_stderr()
         return config
 
-    def run_command(self, cmd: registry.Command, namespace: argparse.Namespace) -> None:
+    def run_command(self, cmd: registry.Command | registry.CommandGroup,
+                    namespace: argparse.Namespace) -> None:
+        if isinstance(cmd, registry.CommandGroup):  # fleet: targets from settings
+            from ... import django_fleet
+
+            verb = cmd.chosen(namespace)
+            config = self.get_config(namespace, verb.needs_config)
+            config.attributes.pop(conf.ATTR_PROGRESS, None)
+            verb.run(django_fleet.prepare(config), namespace)
+            return
         config = self.get_config(namespace, getattr(cmd, "needs_config", True),
                                  resolve_url=_needs_url(cmd.name, namespace))
         if cmd.name == "init" and config.config_file_name is None and conf.base_dir() is not None:
