@@ -5,3 +5,5 @@ Importing this package is cheap: it imports neither Django nor SQLAlchemy.
 """
 
 __version__ = "0.1.0"
+#: the Alembic release whose documented behaviour this package follows
+ALEMBIC_COMPATIBLE = "1.20.1"

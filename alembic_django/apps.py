@@ -6,17 +6,19 @@ databases after ``ready()``, so every URL is built when a command runs.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
-#: alias → keepdb of the test database being created right now (set by the wrapper)
-_creating_test_db: contextvars.ContextVar[dict[str, bool] | None] = contextvars.ContextVar(
-    "alembic_django_creating_test_db", default=None
+#: aliases whose test database Django is creating right now (see creating_test_db)
+_creating_test_db: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "alembic_django_creating_test_db", default=()
 )
 
 
@@ -26,36 +28,51 @@ class AlembicDjangoConfig(AppConfig):
     verbose_name = "Alembic migrations"
     default_auto_field = "django.db.models.AutoField"
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: alias -> NAME of the test database Django created or cloned in this process
+        #: (see :mod:`alembic_django.testdb`)
+        self.test_databases: dict[str, str] = {}
+
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the checks)
+        from .testdb import install_hooks
 
-        install_test_db_hook()
+        install_hooks()
+        install_runserver_hook()
         post_migrate.connect(
             upgrade_test_database, sender=self, dispatch_uid="alembic_django.upgrade_test_database"
         )
 
 
-def install_test_db_hook() -> None:
-    """Mark ``create_test_db`` calls so ``post_migrate`` knows a test database is being made."""
-    from django.db.backends.base.creation import BaseDatabaseCreation
+@contextlib.contextmanager
+def creating_test_db(alias: str) -> Iterator[None]:
+    """Mark that Django is creating the test database of ``alias`` (for ``post_migrate``)."""
+    token = _creating_test_db.set((*_creating_test_db.get(), alias))
+    try:
+        yield
+    finally:
+        _creating_test_db.reset(token)
 
-    original = BaseDatabaseCreation.create_test_db
+
+def install_runserver_hook() -> None:
+    """After Django's own unapplied-migrations notice (``BaseCommand.check_migrations``,
+    which ``runserver`` calls), list the unapplied Alembic revisions."""
+    from django.core.management.base import BaseCommand
+
+    original = BaseCommand.check_migrations
     if getattr(original, "_alembic_django", False):
         return
 
     @functools.wraps(original)
-    def create_test_db(self, *args: Any, **kwargs: Any):
-        keepdb = kwargs.get("keepdb", args[3] if len(args) > 3 else False)
-        marks = dict(_creating_test_db.get() or {})
-        marks[self.connection.alias] = bool(keepdb)
-        token = _creating_test_db.set(marks)
-        try:
-            return original(self, *args, **kwargs)
-        finally:
-            _creating_test_db.reset(token)
+    def check_migrations(self: Any) -> None:
+        original(self)
+        from .checks import notify_unapplied
 
-    create_test_db._alembic_django = True  # type: ignore[attr-defined]
-    BaseDatabaseCreation.create_test_db = create_test_db
+        notify_unapplied(self)
+
+    check_migrations._alembic_django = True  # type: ignore[attr-defined]
+    BaseCommand.check_migrations = check_migrations
 
 
 def upgrade_test_database(sender: Any = None, using: str = "default", verbosity: int = 1,

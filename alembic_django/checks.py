@@ -2,14 +2,19 @@
 
 E001 malformed ``settings.ALEMBIC``; E002 unknown database alias; E003 missing or
 non-existent ``script_location``; E004 scripts inside a Django app's ``migrations``
-package; W001 multiple heads; W002 unapplied revisions (``Tags.database``: only
-when ``check --database`` / ``migrate`` asks for database checks).
+package; E005 an unknown key close to a known one (a typo); E006 a value of the wrong
+type; W001 multiple heads; W002 unapplied revisions (``Tags.database``: only when
+``check --database`` / ``migrate`` asks for database checks); W003 an unknown key
+(``env.py`` may read it); W004 a ``target_metadata`` that cannot be imported.
+
+Also :func:`notify_unapplied`, the ``runserver`` notice for unapplied revisions.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from django.core.checks import Error, Tags, Warning, register
@@ -39,6 +44,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
                       id="alembic_django.E001") for p in problems]
     errors: list = []
     for name, env in raw.items():
+        errors.extend(check_keys(name, env))
         alias = env.get("database", "default")
         if alias not in connections.settings and "sqlalchemy.url" not in env:
             errors.append(Error(
@@ -65,6 +71,110 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
                 hint=f"Create it with 'manage.py alembic --name {name} init {location}'.",
                 obj="settings.ALEMBIC", id="alembic_django.E003"))
     return errors
+
+
+_PATH = (str, PurePath)
+#: every key an ALEMBIC entry may hold: key -> (check, description of the expected type)
+KEY_TYPES: dict[str, tuple[Any, str]] = {}
+
+
+def _key(names: str, check: Any, expected: str) -> None:
+    for name in names.split():
+        KEY_TYPES[name] = (check, expected)
+
+
+def _is_paths(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(isinstance(v, _PATH) for v in value)
+    return isinstance(value, _PATH)
+
+
+def _is_metadata(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_is_metadata(v) for v in value)
+    return isinstance(value, str) or callable(value) or hasattr(value, "tables")
+
+
+_key("script_location", lambda v: isinstance(v, _PATH), "a str or Path")
+_key("version_locations prepend_sys_path", _is_paths, "a str, a Path or a list of them")
+_key("database", lambda v: isinstance(v, str), "a DATABASES alias (str)")
+_key("target_metadata", _is_metadata,
+     "a 'module:attribute' str, a MetaData, a callable or a list of them")
+_key("sqlalchemy.url", lambda v: isinstance(v, str), "a str")
+_key("migration_lock sourceless recursive_version_locations revision_environment",
+     lambda v: isinstance(v, bool), "a bool")
+_key("migration_lock_timeout",
+     lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "an int or float (seconds)")
+_key("truncate_slug_length", lambda v: isinstance(v, int) and not isinstance(v, bool), "an int")
+_key("post_write_hooks",
+     lambda v: isinstance(v, (list, tuple)) and all(isinstance(h, dict) for h in v),
+     "a list of dicts, one per hook")
+_key("version_table version_table_schema file_template timezone output_encoding "
+     "path_separator version_path_separator databases", lambda v: isinstance(v, str), "a str")
+
+
+def check_keys(name: str, env: dict[str, Any]) -> list:
+    """E005 / W003 unknown keys, E006 wrong types, W004 target_metadata not importable."""
+    messages: list = []
+    where = f"settings.ALEMBIC[{name!r}]"
+    for key, value in env.items():
+        if not isinstance(key, str) or value is None or key.startswith("sqlalchemy.") and \
+                key != "sqlalchemy.url":
+            continue  # (non-string keys are E001; sqlalchemy.* are engine options)
+        if key not in KEY_TYPES:
+            close = difflib.get_close_matches(key, list(KEY_TYPES), n=1, cutoff=0.8)
+            if close:
+                messages.append(Error(
+                    f"{where} has an unknown key {key!r}", hint=f"Did you mean {close[0]!r}?",
+                    obj="settings.ALEMBIC", id="alembic_django.E005"))
+            else:
+                messages.append(Warning(
+                    f"{where} has an unknown key {key!r}",
+                    hint="Only env.py can use it (config.get_main_option); if it does, "
+                         "silence this with SILENCED_SYSTEM_CHECKS = ['alembic_django.W003'].",
+                    obj="settings.ALEMBIC", id="alembic_django.W003"))
+            continue
+        check, expected = KEY_TYPES[key]
+        if key != "database" and not check(value):  # (a bad 'database' is E001)
+            messages.append(Error(
+                f"{where}[{key!r}] must be {expected}, not {type(value).__name__}",
+                obj="settings.ALEMBIC", id="alembic_django.E006"))
+        elif key == "target_metadata":
+            messages.extend(_check_metadata(where, value))
+    return messages
+
+
+def _check_metadata(where: str, value: Any) -> list:
+    """W004 for a ``"module:attribute"`` whose module cannot be found.  The module is
+    not imported for this (every command that runs checks, ``runserver`` included, would
+    pay for importing the models and SQLAlchemy); when it is imported already, the
+    attribute is checked too."""
+    import importlib.util
+    import sys
+
+    for item in value if isinstance(value, (list, tuple)) else [value]:
+        if not isinstance(item, str) or ":" not in item:
+            continue
+        module_name, _, attribute = item.partition(":")
+        problem = None
+        try:
+            found = module_name in sys.modules or importlib.util.find_spec(module_name)
+        except (ImportError, ValueError) as exc:  # a parent package is missing
+            found, problem = False, f"{type(exc).__name__}: {exc}"
+        if not found:
+            problem = problem or f"no module named {module_name!r}"
+        elif module_name in sys.modules:
+            target: Any = sys.modules[module_name]
+            for part in attribute.split("."):
+                target = getattr(target, part, None)
+            if target is None:
+                problem = f"module {module_name!r} has no attribute {attribute!r}"
+        if problem:
+            return [Warning(
+                f"{where}['target_metadata'] {item!r} cannot be imported: {problem}",
+                hint="Autogenerate (revision --autogenerate, check) needs it.",
+                obj="settings.ALEMBIC", id="alembic_django.W004")]
+    return []
 
 
 def _script_location(name: str) -> str | None:
@@ -102,7 +212,7 @@ def _inside_migrations_package(path: str) -> str | None:
 
 def _healthy_environments() -> list[str]:
     raw = _alembic_setting()
-    if raw is None or check_settings():
+    if raw is None or any(m.is_serious() for m in check_settings()):
         return []
     return list(raw)
 
@@ -159,6 +269,70 @@ def check_unapplied(app_configs: Any = None, databases: Any = None, **kwargs: An
                 hint=f"Run 'manage.py alembic --name {name} upgrade heads' to apply them.",
                 obj="settings.ALEMBIC", id="alembic_django.W002"))
     return warnings
+
+
+def notify_unapplied(command: Any) -> None:
+    """What ``runserver`` prints after Django's own unapplied-migrations notice: the
+    unapplied revisions of every environment.  Never raises: a database that cannot be
+    read gets a one-line notice, broken settings are left to the system checks."""
+    from . import conf
+
+    if _alembic_setting() is None:
+        return
+    try:
+        names = _healthy_environments()
+    except Exception:  # noqa: BLE001  (the system checks report broken settings)
+        return
+    pending: dict[str, list[str]] = {}
+    for name in names:
+        try:
+            revisions = _unapplied_through_django(name)
+        except Exception as exc:  # noqa: BLE001  (runserver must start: reported instead)
+            command.stdout.write(command.style.NOTICE(
+                f"Cannot check Alembic environment {name!r} for unapplied revisions: "
+                f"{conf.one_line_error(exc)}"))
+            continue
+        if revisions:
+            pending[name] = revisions
+    if not pending:
+        return
+    total = sum(len(revs) for revs in pending.values())
+    command.stdout.write(command.style.NOTICE(
+        f"\nYou have {total} unapplied Alembic revision(s). Your project may not work "
+        f"properly until you apply the revisions for environment(s): {', '.join(pending)}."))
+    for name, revisions in pending.items():
+        command.stdout.write(command.style.NOTICE(f"  {name}: {', '.join(revisions)}"))
+    if len(names) == 1:
+        how = "python manage.py alembic upgrade heads"
+    elif len(pending) == 1:
+        how = f"python manage.py alembic --name {next(iter(pending))} upgrade heads"
+    else:
+        how = "python manage.py alembic --all upgrade heads"
+    command.stdout.write(command.style.NOTICE(f"Run '{how}' to apply them."))
+
+
+def _unapplied_through_django(name: str) -> list[str]:
+    """:func:`unapplied_revisions` of environment ``name``, reading the version table
+    through Django's own connection when it can: neither SQLAlchemy nor the engine's
+    runtime is imported, so ``runserver`` starts about as fast as without this package."""
+    from django.db import connections
+
+    from . import conf
+    from .engine.script.directory import ScriptDirectory
+
+    config = conf.get_config(name, resolve_url=False)
+    alias = config.attributes.get(conf.ATTR_DATABASE)
+    if (alias is None or config.attributes.get("alembic_django.explicit_url")
+            or config.get_main_option("version_table_schema")):
+        return unapplied_revisions(conf.get_config(name))
+    table = config.get_main_option("version_table") or "alembic_version"
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        heads: tuple[str, ...] = ()
+        if table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT version_num FROM {connection.ops.quote_name(table)}")
+            heads = tuple(row[0] for row in cursor.fetchall())
+    return pending_revisions(ScriptDirectory.from_config(config), heads)
 
 
 def unapplied_revisions(config: Any) -> list[str]:

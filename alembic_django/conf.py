@@ -421,6 +421,9 @@ def get_config(
             value = os.fspath(value)
         mapping[key] = value
     mapping["database"] = alias
+    where = f"settings.ALEMBIC[{name!r}]"
+    origins = {"database": "--database" if database else (where if "database" in env
+                                                          else "default")}
     explicit_url = "sqlalchemy.url" in env and database is None
     if not explicit_url and resolve_url:
         from django.db import connections
@@ -432,6 +435,7 @@ def get_config(
             )
         url = database_url(alias)
         mapping["sqlalchemy.url"] = url.render_as_string(hide_password=False)
+        origins["sqlalchemy.url"] = f"settings.DATABASES[{alias!r}]"
     ini_section = "alembic"
     if ini is not None:
         import configparser
@@ -449,7 +453,7 @@ def get_config(
     return Config(
         file_=ini, toml_file=toml, ini_section=ini_section,
         stdout=stdout if stdout is not None else sys.stdout, cmd_opts=cmd_opts,
-        attributes=attrs, mapping=mapping, mapping_origin=f"settings.ALEMBIC[{name!r}]",
+        attributes=attrs, mapping=mapping, mapping_origin=where, mapping_origins=origins,
     )
 
 

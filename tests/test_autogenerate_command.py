@@ -147,4 +147,5 @@ def test_detected_lines_are_logged(tmp_path, monkeypatch, sqlite_url):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "INFO  [alembic_django.autogenerate.compare] Detected added table 'account'" \
         in proc.stderr
-    assert "Detected added index 'ix_account_name' on '['name']'" in proc.stderr
+    # Alembic's wording: the tuple of column names
+    assert "Detected added index 'ix_account_name' on '('name',)'" in proc.stderr

@@ -16,26 +16,26 @@ EXAMPLE = REPO / "example_project"
 pytest.importorskip("alembic_django.command")
 
 PLAIN_TESTS = '''
-def test_single_head(alembic_runner):
-    assert alembic_runner.check_single_head() == "53fffde5ad5"
+def test_single_head(alembic_django_runner):
+    assert alembic_django_runner.check_single_head() == "53fffde5ad5"
 
 
-def test_round_trip(alembic_runner):
-    stepped = alembic_runner.check_roundtrip()
+def test_round_trip(alembic_django_runner):
+    stepped = alembic_django_runner.check_roundtrip()
     assert len(stepped) == 4
-    assert alembic_runner.current() == ("53fffde5ad5",)
+    assert alembic_django_runner.current() == ("53fffde5ad5",)
 
 
-def test_step_by_step(alembic_runner):
-    alembic_runner.downgrade("base")
-    alembic_runner.migrate_up_to("ae1027a6acf")
-    assert alembic_runner.current() == ("ae1027a6acf",)
-    assert list(alembic_runner.iterate_up()) == ["27c6a30d7c24", "53fffde5ad5"]
+def test_step_by_step(alembic_django_runner):
+    alembic_django_runner.downgrade("base")
+    alembic_django_runner.migrate_up_to("ae1027a6acf")
+    assert alembic_django_runner.current() == ("ae1027a6acf",)
+    assert list(alembic_django_runner.iterate_up()) == ["27c6a30d7c24", "53fffde5ad5"]
 '''
 
 BROKEN_TESTS = '''
-def test_single_head(alembic_runner):
-    alembic_runner.check_single_head()
+def test_single_head(alembic_django_runner):
+    alembic_django_runner.check_single_head()
 '''
 
 
@@ -83,7 +83,7 @@ def test_single_head_check_fails_on_two_heads(plain_project):
 
 def test_without_any_configuration_the_fixture_skips(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    (tmp_path / "test_x.py").write_text("def test_x(alembic_config):\n    pass\n")
+    (tmp_path / "test_x.py").write_text("def test_x(alembic_django_config):\n    pass\n")
     proc = _pytest(tmp_path)
     assert proc.returncode == 0, proc.stdout
-    assert "override the alembic_config fixture" in proc.stdout
+    assert "override the alembic_django_config fixture" in proc.stdout

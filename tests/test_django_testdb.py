@@ -73,19 +73,19 @@ def test_commands_on_the_in_memory_test_database_share_djangos_connection():
     assert "inventory_supplier" in connection.introspection.table_names()
 
 
-def test_alembic_runner_fixture_round_trip(alembic_runner):
-    assert alembic_runner.check_single_head() == "53fffde5ad5"
-    stepped = alembic_runner.check_roundtrip()
+def test_alembic_django_runner_fixture_round_trip(alembic_django_runner):
+    assert alembic_django_runner.check_single_head() == "53fffde5ad5"
+    stepped = alembic_django_runner.check_roundtrip()
     assert stepped[0] == "1975ea83b712" and stepped[-1] == "53fffde5ad5"
     assert sorted(stepped[1:3]) == ["27c6a30d7c24", "ae1027a6acf"]
-    assert alembic_runner.current() == ("53fffde5ad5",)
+    assert alembic_django_runner.current() == ("53fffde5ad5",)
 
 
-@pytest.mark.alembic_environment("analytics")
-def test_alembic_runner_named_environment(alembic_runner):
-    alembic_runner.downgrade("base")
-    assert list(alembic_runner.iterate_up()) == ["3cac04ae8714", "4f2e9c1b7d30"]
-    assert alembic_runner.current() == ("4f2e9c1b7d30",)
+@pytest.mark.alembic_django_environment("analytics")
+def test_alembic_django_runner_named_environment(alembic_django_runner):
+    alembic_django_runner.downgrade("base")
+    assert list(alembic_django_runner.iterate_up()) == ["3cac04ae8714", "4f2e9c1b7d30"]
+    assert alembic_django_runner.current() == ("4f2e9c1b7d30",)
 
 
 # -- subprocesses: Django's runner and pytest-django ---------------------------------------

@@ -81,11 +81,13 @@ class Command:
             kwargs["dest"] = name
             parser.add_argument(*opt.flags, **kwargs)
 
-    def run(self, config: Any, namespace: argparse.Namespace) -> Any:
+    def run(self, config: Any, namespace: argparse.Namespace, **extra: Any) -> Any:
+        """Call the verb with the parsed values; ``extra`` adds API-only keywords (e.g.
+        ``process_revision_directives``)."""
         args = [getattr(namespace, name) for name, _ in self.positionals]
         kwargs = {name: getattr(namespace, name) for name in self.options}
         kwargs = {k: v for k, v in kwargs.items() if v is not None}
-        return self.fn(config, *args, **kwargs)
+        return self.fn(config, *args, **kwargs, **extra)
 
 
 @dataclass

@@ -161,5 +161,10 @@ def generate_script_ops(context: Any, metadata: Any = None, revision: Any = (),
 
 
 def check(context: Any, metadata: Any = None) -> list[Any]:
-    """The diffs ``check`` reports (an empty list when the database matches)."""
-    return compare_metadata(context, metadata)
+    """The diffs ``check`` reports (an empty list when the database matches), each also
+    logged as a ``Detected ...`` line, as Alembic's ``check`` does."""
+    from .report import log_diffs
+
+    diffs = compare_metadata(context, metadata)
+    log_diffs(diffs)
+    return diffs

@@ -37,15 +37,18 @@ def describe(diff: tuple) -> str | None:
         return f"Detected server default on column '{_table(diff[1], diff[2])}.{diff[3]}'"
     if kind == "modify_comment":
         return f"Detected column comment '{_table(diff[1], diff[2])}.{diff[3]}'"
-    if kind in ("add_index", "remove_index"):
-        ix = diff[1]
-        verb = "added" if kind == "add_index" else "removed"
-        cols = ", ".join(repr(getattr(c, "name", str(c))) for c in ix.expressions)
-        return f"Detected {verb} index '{ix.name}' on '[{cols}]'"
-    if kind in ("add_constraint", "remove_constraint"):
-        c = diff[1]
-        verb = "added" if kind == "add_constraint" else "removed"
-        return f"Detected {verb} unique constraint {c.name!r} on '{c.table.name}'"
+    if kind in ("add_index", "add_constraint"):
+        # Alembic: "... %r on '%s'" with the tuple of column names
+        obj = diff[1]
+        what = "index" if kind == "add_index" else "unique constraint"
+        cols = tuple(getattr(c, "name", None) or str(c)
+                     for c in (obj.expressions if kind == "add_index" else obj.columns))
+        return f"Detected added {what} {obj.name!r} on '{cols}'"
+    if kind in ("remove_index", "remove_constraint"):
+        # Alembic: "... %r on %r" with the table name
+        obj = diff[1]
+        what = "index" if kind == "remove_index" else "unique constraint"
+        return f"Detected removed {what} {obj.name!r} on {obj.table.name!r}"
     if kind in ("add_fk", "remove_fk"):
         fk = diff[1]
         verb = "added" if kind == "add_fk" else "removed"
@@ -66,7 +69,7 @@ def log_diffs(diffs: Iterable[Any]) -> None:
         for item in (diff if isinstance(diff, list) else [diff]):
             try:
                 line = describe(item)
-            except Exception:  # noqa: BLE001 - describing user objects; a report line never breaks autogenerate
+            except Exception:  # noqa: BLE001  (a report line must never break autogenerate)
                 line = None
             if line:
                 log.info(line)

@@ -131,7 +131,8 @@ def config(config: Config) -> None:
     """
     sources = []
     if config._mapping.loaded:
-        sources.append(config._mapping.origin_name)
+        # ("default": a mapping key filled with its default, covered by "defaults")
+        sources.extend(o for o in config._mapping.origins() if o != "default")
     if config.ini_source.loaded:
         sources.append(f"{config.config_file_name} [{config.config_ini_section}]")
     if config.toml_source.loaded:

@@ -62,6 +62,7 @@ class Config:
         toml_file: str | os.PathLike | None = None,
         mapping: dict[str, Any] | None = None,
         mapping_origin: str = "mapping",
+        mapping_origins: dict[str, str] | None = None,
     ) -> None:
         self.config_file_name = os.fspath(file_) if file_ is not None else None
         self.toml_file_name = os.fspath(toml_file) if toml_file is not None else None
@@ -71,7 +72,7 @@ class Config:
         self.cmd_opts = cmd_opts
         self.config_args = dict(config_args or {})
         self.attributes: dict[str, Any] = attributes if attributes is not None else {}
-        self._mapping = MappingSource(mapping, mapping_origin)
+        self._mapping = MappingSource(mapping, mapping_origin, mapping_origins)
         self._ini: IniSource | None = None
         self._ini_shared = False  # a derived copy reads its origin's parser until it writes
         self._toml: TomlSource | None = None

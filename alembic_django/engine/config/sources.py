@@ -132,15 +132,28 @@ class TomlSource:
 
 
 class MappingSource:
-    """A plain mapping of keys to Python values (what Django settings pass)."""
+    """A plain mapping of keys to Python values (what Django settings pass).
 
-    def __init__(self, mapping: dict[str, Any] | None, origin: str) -> None:
+    ``origin`` names where the values come from; ``key_origins`` may name another
+    origin for some keys (Django: ``sqlalchemy.url`` comes from ``settings.DATABASES``).
+    """
+
+    def __init__(self, mapping: dict[str, Any] | None, origin: str,
+                 key_origins: dict[str, str] | None = None) -> None:
         self.data = {k: v for k, v in (mapping or {}).items() if v is not None}
         self.origin_name = origin
+        self.key_origins = dict(key_origins or {})
         self.loaded = bool(mapping)
 
     def origin(self, key: str) -> str:
-        return self.origin_name
+        return self.key_origins.get(key, self.origin_name)
+
+    def origins(self) -> list[str]:
+        """The distinct origins of the keys present, in first-seen order."""
+        found: dict[str, None] = {}
+        for key in self.data:
+            found.setdefault(self.origin(key), None)
+        return list(found)
 
     def get(self, key: str) -> Any:
         return self.data.get(key, _MISSING)

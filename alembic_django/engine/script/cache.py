@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from typing import Any
 
 CACHE_NAME = ".alembic_django_index.json"
@@ -55,17 +54,10 @@ class IndexCache:
     def save(self) -> None:
         if not self.dirty and len(self.used) == len(self.entries):
             return
-        directory = os.path.dirname(self.path)
+        from ..util.files import write_atomic
+
+        text = json.dumps({"format": FORMAT, "entries": self.used}, separators=(",", ":"))
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".alembic_django_index.", dir=directory)
+            write_atomic(self.path, text, prefix=".alembic_django_index.")
         except OSError:
             return  # read-only location: run without a cache
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, "entries": self.used}, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
-        except OSError:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

@@ -92,8 +92,12 @@ def run_migrations_offline() -> None:
 
 
 def do_run_migrations(connection) -> None:
+    options = dict(context_options)
+    # SQLite can ALTER almost nothing in place: autogenerate renders batch
+    # operations there ("with op.batch_alter_table(...)"), which copy the table
+    options.setdefault("render_as_batch", connection.dialect.name == "sqlite")
     context.configure(
-        connection=connection, target_metadata=target_metadata, **context_options
+        connection=connection, target_metadata=target_metadata, **options
     )
 
     with context.begin_transaction():
