@@ -84,7 +84,7 @@ def upgrade_test_database(sender: Any = None, using: str = "default", verbosity:
     alias is a ``TEST["MIRROR"]``.  Upgrading to heads is idempotent, so keepdb /
     ``--reuse-db`` repeats are safe.  Returns the environments upgraded.
     """
-    if using not in _creating_test_db.get():
+    if using not in (_creating_test_db.get() or {}):
         return []
     return upgrade_alias(using, verbosity=verbosity, stdout=stdout)
 

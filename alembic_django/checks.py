@@ -228,7 +228,8 @@ def check_heads(app_configs: Any = None, **kwargs: Any) -> list:
         try:
             heads = ScriptDirectory.from_config(conf.get_config(name, resolve_url=False)).get_heads()
         except CommandError as exc:
-            warnings.append(Warning(f"settings.ALEMBIC[{name!r}]: cannot read the scripts: {exc}",
+            warnings.append(Warning(f"settings.ALEMBIC[{name!r}]: cannot read the scripts: "
+                                    f"{conf.one_line_error(exc)}",
                                     obj="settings.ALEMBIC", id="alembic_django.W001"))
             continue
         if len(heads) > 1:
@@ -254,7 +255,8 @@ def check_unapplied(app_configs: Any = None, databases: Any = None, **kwargs: An
             continue
         try:
             pending = unapplied_revisions(conf.get_config(name))
-        except Exception as exc:  # noqa: BLE001  (an unreachable database is reported)
+        except Exception as exc:  # noqa: BLE001 - a system check reports any failure (unreachable
+            # database, driver error, broken env) as a warning; it must never crash manage.py
             warnings.append(Warning(
                 f"Cannot read Alembic environment {name!r} on database {alias!r}: "
                 f"{conf.one_line_error(exc.__cause__ or exc, alias)}",

@@ -7,9 +7,11 @@ turns errors into ``FAILED: <message>`` and an exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
@@ -171,11 +173,23 @@ def run(options: argparse.Namespace, stdout: TextIO) -> Any:
     return cmd.run(config, options)
 
 
-def _one_line(exc: BaseException) -> str:
-    from .engine.config import mask_password
+def _one_line(exc: BaseException, options: argparse.Namespace | None = None) -> str:
+    """The error as one line: masked, no statement parameters (:func:`error_line`), and
+    with the passwords the configuration files hold hidden however they appear."""
+    from .engine.util.masking import error_line
 
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return mask_password(text)
+    return error_line(exc, _known_secrets(options))
+
+
+def _known_secrets(options: argparse.Namespace | None) -> list[str]:
+    from .engine.errors import CommandError
+
+    if options is None:
+        return []
+    try:
+        return make_config(options, sys.stdout, must_exist=False).known_secrets()
+    except (CommandError, OSError):
+        return []
 
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None,
@@ -198,7 +212,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
         # with --json, whose stdout is one JSON document or nothing
         quiet = getattr(options, "quiet", False) or getattr(options, "as_json", False)
         dest = sys.stderr if quiet else out
-        dest.write(f"FAILED: {_one_line(exc)}\n")
+        dest.write(f"FAILED: {_one_line(exc, options)}\n")
         dest.flush()
         return exc.exit_code
     except KeyboardInterrupt:
@@ -207,15 +221,65 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None,
     except Exception as exc:
         if options.raiseerr:
             raise
-        out.write(f"FAILED: {type(exc).__name__}: {_one_line(exc)} (run with --raiseerr for "
+        out.write(f"FAILED: {type(exc).__name__}: {_one_line(exc, options)} (run with --raiseerr for "
                   "the traceback)\n")
         out.flush()
         return 255
     return 0
 
 
-def console_main() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+@contextlib.contextmanager
+def warnings_as_lines(stream: TextIO | None = None) -> Iterator[None]:
+    """Show the package's warnings as one ``WARNING: <text>`` line each on stderr.
+
+    Python prints a warning with its file, line number and source line, and hides
+    deprecations altogether; a user of the command line gets neither.  Warnings from
+    other code (env.py, SQLAlchemy, drivers) keep Python's format.  For the processes
+    the command lines start (``console_main``, ``manage.py alembic``): it changes the
+    process's warning display while the command runs.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("default", category=DeprecationWarning,
+                                module=r"alembic_django(\.|$)")
+        original = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                 file: TextIO | None = None, line: str | None = None) -> None:
+            if os.path.abspath(filename).startswith(_PACKAGE_DIR):
+                out = stream if stream is not None else sys.stderr
+                out.write(f"WARNING: {' '.join(str(message).split())}\n")
+            else:
+                original(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        yield
+
+
+def print_masked_traceback(exc: BaseException, secrets: Sequence[str] = (),
+                           stream: TextIO | None = None) -> None:
+    """The full trace ``--raiseerr`` asks for, passwords masked (chained exceptions too)."""
+    import traceback
+
+    from .engine.util.masking import mask_password
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    (stream if stream is not None else sys.stderr).write(mask_password(text, secrets))
+
+
+def console_main(argv: Sequence[str] | None = None) -> None:
+    """The console script: :func:`main`, with warnings as one line each and the
+    ``--raiseerr`` trace printed with passwords masked."""
+    with warnings_as_lines():
+        try:
+            code = main(argv)
+        except Exception as exc:  # noqa: BLE001 - main raises only under --raiseerr: show it
+            options, _ = build_parser().parse_known_args(argv)
+            print_masked_traceback(exc, _known_secrets(options))
+            code = getattr(exc, "exit_code", 1)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -494,27 +494,30 @@ def _with_django_tables_excluded(options: Any) -> dict[str, Any]:
     return options
 
 
-def redact(text: str, alias: str | None) -> str:
-    """``text`` with the password of DATABASES[alias] (if any) replaced by ``***``."""
+def _password_of(alias: str | None) -> str | None:
     if alias is None:
-        return text
+        return None
     try:
         password = _settings_dict(alias).get("PASSWORD")
-    except Exception:  # noqa: BLE001  (an unknown alias has no password to hide)
-        return text
-    if password:
-        from urllib.parse import quote_plus
+    except ConfigError:  # an unknown alias has no password to hide
+        return None
+    return str(password) if password else None
 
-        for form in {str(password), quote_plus(str(password))}:
-            text = text.replace(form, "***")
-    return text
+
+def redact(text: str, alias: str | None) -> str:
+    """``text`` masked (:func:`~alembic_django.engine.config.mask_password`), the password
+    of DATABASES[alias] (if any) hidden in every spelling too."""
+    from .engine.config import mask_password
+
+    return mask_password(text, [_password_of(alias)])
 
 
 def one_line_error(exc: BaseException, alias: str | None = None) -> str:
-    """A driver / SQLAlchemy error as one line (no "Background on this error" link),
-    with the database password hidden."""
-    lines = [ln for ln in str(exc).splitlines() if not ln.startswith("(Background on this error")]
-    return redact(" ".join(" ".join(lines).split()), alias)
+    """A driver / SQLAlchemy error as one line (no "Background on this error" link, no
+    statement parameters), masked, with the database password hidden."""
+    from .engine.util.masking import error_line
+
+    return error_line(exc, [_password_of(alias)])
 
 
 @contextlib.contextmanager

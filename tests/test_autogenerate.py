@@ -587,7 +587,7 @@ def test_bulk_reflection_query_count(postgresql_url):
         with engine.connect() as conn:
             statements = []
             sa.event.listen(conn, "before_cursor_execute",
-                            lambda *a: statements.append(a[2]))
+                            lambda *a, out=statements: out.append(a[2]))
             md = model(n)
             assert compare_metadata(make_ctx(conn, md), md) == []
             counts[n] = len(statements)

@@ -377,3 +377,249 @@ def test_bad_mapping(case_id, mapping, verb, culprit, project: Project):
     assert culprit in message
     assert "\n" not in message.strip(), "one line"
     assert project.snapshot() == before
+
+
+# --- graph errors refuse every command that reads the revision files -------------------
+#
+# The issue's exact inputs: two files declaring ``revision = 'r02'`` with different bodies;
+# a ``down_revision = 'zz99'`` that no file declares (and a ``depends_on`` naming one).
+# Alembic only warns for these (and, for ``upgrade head``, reports "Multiple head
+# revisions"); here each command stops with one line naming the files, before anything is
+# written or applied.
+
+def _duplicate_r02(p: Project) -> str:
+    p.add("r02", "cccc3333", body='op.create_table("t_one", sa.Column("id", sa.Integer))')
+    p.write("mig/versions/r02_other.py", revision_file(
+        "r02", "cccc3333", body='op.create_table("t_other", sa.Column("id", sa.Integer))'))
+    return (f"FAILED: Revision r02 is present more than once: {p.versions / 'r02_other.py'} "
+            f"and {p.versions / 'r02_rev.py'}")
+
+
+def _dangling_zz99(p: Project) -> str:
+    p.add("dddd4444", "zz99")
+    return (f"FAILED: Revision zz99 referenced from dddd4444 is not present "
+            f"(down_revision in {p.versions / 'dddd4444_rev.py'})")
+
+
+def _dangling_depends_on(p: Project) -> str:
+    p.write("mig/versions/dddd4444_rev.py", revision_file("dddd4444", "cccc3333").replace(
+        "depends_on = None", "depends_on = 'yy88'"))
+    return (f"FAILED: Revision yy88 referenced from dddd4444 is not present "
+            f"(depends_on in {p.versions / 'dddd4444_rev.py'})")
+
+
+GRAPH_PROBLEMS = {"duplicate-r02": _duplicate_r02, "dangling-zz99": _dangling_zz99,
+                  "dangling-depends-on": _dangling_depends_on}
+GRAPH_COMMANDS = [
+    ["heads"], ["heads", "--resolve-dependencies"], ["branches"], ["history"],
+    ["history", "-r", "aaaa1111:"], ["history", "-i"], ["show", "head"], ["show", "current"],
+    ["current"], ["upgrade", "head"], ["upgrade", "heads"], ["upgrade", "+1"],
+    ["upgrade", "bbbb2222:heads", "--sql"], ["downgrade", "base"], ["downgrade", "-1"],
+    ["stamp", "heads"], ["check"], ["revision", "-m", "new"], ["revision", "-m", "new", "--rev-id", "eeee5555"],
+    ["merge", "heads", "-m", "join"], ["edit", "head"],
+]
+
+
+@pytest.mark.parametrize("argv", GRAPH_COMMANDS, ids=[" ".join(a) for a in GRAPH_COMMANDS])
+@pytest.mark.parametrize("problem", list(GRAPH_PROBLEMS))
+def test_graph_error_refuses_every_command(problem, argv, project: Project, capsys, monkeypatch):
+    monkeypatch.setenv("EDITOR", "true")
+    line = GRAPH_PROBLEMS[problem](project)
+    before = project.snapshot()
+
+    code, output = run_cli(argv, capsys)
+
+    assert (code, output) == (255, line + "\n"), "exactly the one line, exit 255"
+    assert project.snapshot() == before, "nothing written, nothing applied"
+
+
+def test_bare_revision_map_still_warns_as_alembic():
+    """The pure graph keeps Alembic's API: a warning, and a map built without the problem."""
+    from alembic_django.engine.script.revision import Revision, RevisionMap
+
+    rmap = RevisionMap(lambda: [Revision("a", None), Revision("b", "zz99"), Revision("a", None)])
+    with pytest.warns(UserWarning) as seen:
+        assert set(rmap.heads) == {"a", "b"}
+    assert sorted(str(w.message) for w in seen) == [
+        "Revision a is present more than once", "Revision zz99 referenced from b is not present"]
+
+
+# --- --rev-id and the written path ---------------------------------------------------------
+
+def _escape_link(p: Project) -> None:
+    """versions/link -> a directory outside the project; file_template writes through it."""
+    outside = p.root.parent / f"{p.root.name}-outside"
+    outside.mkdir()
+    (p.versions / "link").symlink_to(outside, target_is_directory=True)
+    p.ini({"file_template": "link/%%(rev)s_%%(slug)s"})
+
+
+def _escape_version_path(p: Project) -> None:
+    """A recursive version location whose subdirectory is a link to the outside."""
+    _escape_link(p)
+    p.ini({"recursive_version_locations": "true"})
+
+
+REV_ID_CASES = [
+    # (id, argv, setup, the FAILED line (after "FAILED: "), paths that must not appear)
+    ("rev-id-escapes", ["revision", "-m", "x", "--rev-id", "../../../escaped"], None,
+     "Character(s) '., /' not allowed in revision identifier '../../../escaped' (revision ids "
+     "written to files are letters, digits and underscores)", ["../../../escaped_x.py"]),
+    ("rev-id-subdirectory", ["revision", "-m", "x", "--rev-id", "a/b"], None,
+     "Character(s) '/' not allowed in revision identifier 'a/b' (revision ids written to files "
+     "are letters, digits and underscores)", ["a/b_x.py", "a"]),
+    ("rev-id-alembic-chars", ["revision", "-m", "x", "--rev-id", "no@atsigns-ordashes"], None,
+     "Character(s) '-, @' not allowed in revision identifier 'no@atsigns-ordashes' (revision "
+     "ids written to files are letters, digits and underscores)", []),
+    ("rev-id-colon", ["revision", "-m", "x", "--rev-id", "no:colons"], None,
+     "Character(s) ':' not allowed in revision identifier 'no:colons' (revision ids written to "
+     "files are letters, digits and underscores)", []),
+    ("rev-id-newline", ["revision", "-m", "x", "--rev-id", "a\nb"], None,
+     "Character(s) '\\n' not allowed in revision identifier 'a\\nb' (revision ids written to "
+     "files are letters, digits and underscores)", []),
+    ("merge-rev-id-escapes", ["merge", "heads", "--rev-id", "../up"], None,
+     "Character(s) '., /' not allowed in revision identifier '../up' (revision ids written to "
+     "files are letters, digits and underscores)", ["../up_.py"]),
+    ("file-template-escapes", ["revision", "-m", "x", "--rev-id", "ffff6666"],
+     lambda p: p.ini({"file_template": "../../%%(rev)s_%%(slug)s"}),
+     "Refusing to write {versions}/../../ffff6666_x.py: it resolves to {root}/ffff6666_x.py, "
+     "outside the version location {versions} (check file_template and --version-path)",
+     ["../../ffff6666_x.py"]),
+    ("file-template-through-link", ["revision", "-m", "x", "--rev-id", "ffff6666"],
+     _escape_link,
+     "Refusing to write {versions}/link/ffff6666_x.py: it resolves to "
+     "{outside}/ffff6666_x.py, outside the version location {versions} (check file_template "
+     "and --version-path)", ["link/ffff6666_x.py"]),
+    ("version-path-through-link",
+     ["revision", "-m", "x", "--rev-id", "ffff6666", "--version-path", "mig/versions/link"],
+     _escape_version_path,
+     "Refusing to write {versions}/link/ffff6666_x.py: it resolves to "
+     "{outside}/ffff6666_x.py, outside the version location {versions} (check "
+     "file_template and --version-path)", ["link/ffff6666_x.py"]),
+]
+
+
+@pytest.mark.parametrize("case", REV_ID_CASES, ids=[c[0] for c in REV_ID_CASES])
+def test_rev_id_and_written_path(case, project: Project, capsys):
+    _, argv, setup, line, never = case
+    if setup:
+        setup(project)
+    before = project.snapshot()
+    outside = project.root.parent / f"{project.root.name}-outside"
+    listing = sorted(outside.rglob("*")) if outside.exists() else []
+
+    code, output = run_cli(argv, capsys)
+
+    expected = "FAILED: " + line.format(versions=project.versions, root=project.root,
+                                        outside=outside.resolve())
+    assert (code, output) == (255, expected + "\n")
+    assert project.snapshot() == before
+    for rel in never:
+        assert not (project.versions / rel).exists(), rel
+    assert (sorted(outside.rglob("*")) if outside.exists() else []) == listing
+
+
+def test_a_valid_rev_id_is_written_inside(project: Project, capsys):
+    code, output = run_cli(["revision", "-m", "x", "--rev-id", "Ünïcode_42"], capsys)
+    assert code == 0, output
+    assert (project.versions / "Ünïcode_42_x.py").exists()
+
+
+# --- secrets and row data in error lines ---------------------------------------------------
+
+def _disk_full(body: str) -> Callable[[Project], None]:
+    """A revision that fills the database: SQLite's ``max_page_count`` makes the next page
+    allocation fail with SQLITE_FULL ("database or disk is full"), the error a full disk
+    gives, deterministically and without root (a small tmpfs needs a mount)."""
+    return _rev("dddd4444", "cccc3333", body=textwrap.indent(textwrap.dedent(f'''\
+        t = op.create_table("accounts", sa.Column("id", sa.Integer, primary_key=True),
+                            sa.Column("note", sa.Text))
+        op.execute("PRAGMA max_page_count = " + str(op.get_bind().exec_driver_sql(
+            "PRAGMA page_count").scalar() + 2))
+        {body}'''), " " * 12).strip())
+
+
+ROW = "RowSecretQuokka"
+LINE_CASES = [
+    # (id, argv, setup, the FAILED line, strings that must not appear anywhere)
+    ("ini-percent-in-password", ["upgrade", "heads"],
+     _ini({"sqlalchemy.url": "postgresql+psycopg://postgres:Zq%LeakTail9@127.0.0.1/db"}),
+     "alembic.ini [alembic] sqlalchemy.url: bad interpolation: a '%' in the (hidden) password "
+     "must be written as %%", ["LeakTail9", "Zq%"]),
+    ("disk-full-bulk-insert", ["upgrade", "heads"], _disk_full(
+        f'op.bulk_insert(t, [{{"id": i, "note": "{ROW}" + "x" * 3000}} for i in range(50)])'),
+     "Running upgrade cccc3333 -> dddd4444 failed ({versions}/dddd4444_rev.py): "
+     "OperationalError: (sqlite3.OperationalError) database or disk is full "
+     "[SQL: INSERT INTO accounts]; the transaction was rolled back", [ROW, "xxxx"]),
+    ("disk-full-execute-with-parameters", ["upgrade", "heads"], _disk_full(
+        f'op.execute(sa.text("INSERT INTO accounts (id, note) VALUES (:i, :n)").bindparams('
+        f'i=1, n="{ROW}" + "x" * 50000))'),
+     "Running upgrade cccc3333 -> dddd4444 failed ({versions}/dddd4444_rev.py): "
+     "OperationalError: (sqlite3.OperationalError) database or disk is full "
+     "[SQL: INSERT INTO accounts]; the transaction was rolled back", [ROW, "xxxx"]),
+    ("disk-full-literal-sql", ["upgrade", "heads"], _disk_full(
+        f'op.execute("INSERT INTO accounts (id, note) VALUES (1, \'{ROW}' + "x" * 50000
+        + '\')")'),
+     "Running upgrade cccc3333 -> dddd4444 failed ({versions}/dddd4444_rev.py): "
+     "OperationalError: (sqlite3.OperationalError) database or disk is full "
+     "[SQL: INSERT INTO accounts]; the transaction was rolled back", [ROW, "xxxx"]),
+    ("unique-violation-names-no-value", ["upgrade", "heads"], _rev(
+        "dddd4444", "cccc3333", body=(
+            'op.execute(sa.text("INSERT INTO t_aaaa1111 (id) VALUES (:i)").bindparams(i=424242)); '
+            'op.execute(sa.text("INSERT INTO t_aaaa1111 (id) VALUES (:i)").bindparams(i=424242))'
+        )),
+     "Running upgrade cccc3333 -> dddd4444 failed ({versions}/dddd4444_rev.py): "
+     "IntegrityError: (sqlite3.IntegrityError) UNIQUE constraint failed: t_aaaa1111.id "
+     "[SQL: INSERT INTO t_aaaa1111]; the transaction was rolled back", ["424242"]),
+]
+
+
+@pytest.mark.parametrize("case", LINE_CASES, ids=[c[0] for c in LINE_CASES])
+def test_error_line_carries_no_secret_or_row_data(case, project: Project, capsys):
+    _, argv, setup, line, never = case
+    setup(project)
+    before = project.snapshot()
+
+    code, output = run_cli(argv, capsys)
+
+    assert (code, output) == (255, f"FAILED: {line.format(versions=project.versions)}\n")
+    for text in never:
+        assert text not in output
+    assert project.snapshot() == before, "nothing applied (the step was rolled back)"
+
+
+# --- warnings the package keeps reach the user as one line ------------------------------
+
+def _multiple_heads_db(p: Project) -> None:
+    p.add("dddd4444", "bbbb2222")
+    with sqlite3.connect(p.db) as conn:
+        conn.execute("CREATE TABLE t_cccc3333 (id INTEGER PRIMARY KEY)")
+        conn.execute("CREATE TABLE t_dddd4444 (id INTEGER PRIMARY KEY)")
+        conn.execute("UPDATE alembic_version SET version_num = 'cccc3333'")
+        conn.execute("INSERT INTO alembic_version VALUES ('dddd4444')")
+    conn.close()
+
+
+WARNING_CASES = [
+    ("no-path-separator", ["heads"],
+     _ini({"version_locations": "%(here)s/mig/versions %(here)s/mig/more"}),
+     "WARNING: alembic.ini [alembic]: no path_separator is set; splitting version_locations "
+     "on spaces and commas (set path_separator = os in the ini to silence this)"),
+    ("downgrade-minus-one-from-two-heads", ["downgrade", "-1"], _multiple_heads_db,
+     "WARNING: downgrade -1 from multiple heads is ambiguous; this usage will be disallowed "
+     "in a future release."),
+]
+
+
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_kept_warnings_are_one_line_on_the_command_line(case, project: Project, capsys):
+    """The console script shows the package's warnings as ``WARNING: <text>`` on stderr:
+    no file name, no source line, deprecations included (Python hides those)."""
+    _, argv, setup, line = case
+    setup(project)
+    (project.mig / "more").mkdir(exist_ok=True)
+    with pytest.raises(SystemExit) as exit_:
+        cli.console_main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 0
+    assert err.splitlines() == [line], err

@@ -38,7 +38,7 @@ def pg_url():
     url = _server_url("postgresql")
     try:
         wipe_database(url)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure: the configured server is not usable
         pytest.fail(f"PostgreSQL at ALEMBIC_DJANGO_TEST_POSTGRESQL_URL is not usable: {exc}")
     pg_setup(url)
     yield url

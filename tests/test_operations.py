@@ -538,7 +538,7 @@ def test_op_objects_reverse_and_diff_tuples():
     assert script.upgrade_ops is up and script.downgrade_ops_list == [down]
     script.upgrade_ops = [up, ops.UpgradeOps()]
     with pytest.raises(ValueError, match="upgrade_ops_list"):
-        script.upgrade_ops
+        _ = script.upgrade_ops
 
 
 def test_foreign_key_op_round_trip():
@@ -772,7 +772,7 @@ def test_op_proxy_signatures():
     assert list(params)[:3] == ["index_name", "table_name", "columns"]
     assert "unique" in params and "if_not_exists" in params
     with pytest.raises(AttributeError):
-        op_proxy.no_such_directive
+        _ = op_proxy.no_such_directive
 
 
 def test_mysql_drop_index_needs_table_name():

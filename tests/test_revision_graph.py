@@ -655,4 +655,4 @@ def test_add_revision_rebuilds_lazily():
 def test_no_warnings_for_a_clean_graph():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        make_map(DEPENDS_ON).heads
+        _ = make_map(DEPENDS_ON).heads

@@ -71,11 +71,25 @@ def test_non_literal_header_executes_module(env):
     assert run("heads") == "bbbb (head)\n"
 
 
-def test_non_revision_file_is_skipped_with_warning(env):
+def test_non_revision_file_is_refused(env):
+    """As Alembic: a .py file without ``revision`` in a version location is an error
+    (named, with its path), not a warning, on every read -- cached or not."""
     rev_file(env, "aaaa", None)
-    (env / "alembic" / "versions" / "helpers.py").write_text("X = 1\n")
-    with pytest.warns(UserWarning, match="helpers.py is not a revision file"):
-        assert run("heads") == "aaaa (head)\n"
+    helper = env / "alembic" / "versions" / "helpers.py"
+    helper.write_text("X = 1\n")
+    for _ in range(2):  # the second read hits the index cache
+        out = run("heads", ok=False)
+        assert out.startswith("FAILED: Could not determine revision id from filename helpers.py. "
+                              "Be sure the 'revision' variable is declared inside the script ("), out
+        assert str(helper) in out and out.count("\n") == 1
+
+
+def test_legacy_hex_file_name_names_the_revision(env):
+    """Alembic 0.1's layout: no ``revision`` variable, the file name is the id."""
+    rev_file(env, "aaaa", None)
+    (env / "alembic" / "versions" / "bbbb.py").write_text(
+        "down_revision = 'aaaa'\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n")
+    assert run("heads") == "bbbb (head)\n"
 
 
 def test_cache_invalidated_on_edit_add_delete_and_corruption(env):
@@ -150,12 +164,12 @@ def test_file_template_tokens_timezone_and_slug(env):
     assert "+09:00" in text  # Create Date in the configured zone
 
 
-@pytest.mark.parametrize("bad", ["ab@c", "a-b", "a+b", "a:b"])
-def test_rev_id_with_reserved_characters(env, bad):
+@pytest.mark.parametrize("bad,chars", [("ab@c", "@"), ("a-b", "-"), ("a+b", "+"), ("a:b", ":")])
+def test_rev_id_with_reserved_characters(env, bad, chars):
     out = run("revision", "-m", "x", "--rev-id", bad, ok=False)
-    char = next(c for c in "@-+:" if c in bad)
-    assert out.startswith(f"FAILED: Character(s) '{char}' not allowed in revision identifier "
-                          f"'{bad}'")  # Alembic's text
+    # Alembic's text
+    assert out.startswith(f"FAILED: Character(s) '{chars}' not allowed in revision identifier "
+                          f"'{bad}'")
     assert list((env / "alembic" / "versions").glob("*.py")) == []
 
 

@@ -11,9 +11,22 @@ from __future__ import annotations
 
 
 class CommandError(Exception):
-    """A command could not do what was asked; the message says why."""
+    """A command could not do what was asked; the message says why.
+
+    The message is one line: control characters it echoes from the input (a newline
+    in a configured path, an identifier) are shown escaped (``\\n``).
+    """
 
     exit_code = 255  # Alembic's CLI exits with -1 & 0xFF
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str) and not args[0].isprintable():
+            args = (_printable(args[0]),)
+        super().__init__(*args)
+
+
+def _printable(message: str) -> str:
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 class ConfigError(CommandError):

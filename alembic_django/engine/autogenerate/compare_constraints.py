@@ -59,7 +59,7 @@ def sql_name(dialect: Any, obj: Any) -> str | None:
         return None
     try:
         return dialect.identifier_preparer.format_constraint(obj, _alembic_quote=False)
-    except Exception:
+    except Exception:  # noqa: BLE001 - naming conventions run user code: keep the plain name
         return str(name)
 
 
@@ -74,7 +74,7 @@ def _meta_cols(dialect: Any, obj: Any) -> tuple[str, ...]:
             try:
                 text = str(expr.compile(dialect=dialect, compile_kwargs={
                     "literal_binds": True, "include_table": False}))
-            except Exception:
+            except Exception:  # noqa: BLE001 - user expressions/compilers may raise anything
                 text = str(expr)
             text = _norm_expr(text)
             if dialect.name == "sqlite":  # SQLite does not reflect the order of a column
@@ -183,9 +183,9 @@ def compare_indexes_and_uniques(ctxt: Any, mto: Any, schema: str | None, tname: 
         for uq in rt.uniques:
             if not actx.run_name_filters(uq.get("name"), "unique_constraint", parents):
                 continue
-            conn_uq.append(Sig(uq.get("name"), False, True, tuple(uq["column_names"]), None,
-                               lambda n=uq.get("name"), d=uq.get("duplicates_index"):
-                               built(1, n) or built(0, d)))
+            uq_name, dup = uq.get("name"), uq.get("duplicates_index")
+            conn_uq.append(Sig(uq_name, False, True, tuple(uq["column_names"]), None,
+                               lambda n=uq_name, d=dup: built(1, n) or built(0, d)))
 
     # 2. the metadata side (a new table's unique constraints are inline in CREATE TABLE)
     meta_ix: list[Sig] = []

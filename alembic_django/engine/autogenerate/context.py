@@ -97,7 +97,8 @@ class AutogenContext:
         for md in self.metadatas:
             try:
                 tables.extend(md.sorted_tables)
-            except Exception:  # a key to a table outside this MetaData: keep model order
+            except Exception:  # noqa: BLE001 - e.g. a key to a table outside this MetaData (SQLAlchemy
+                # raises several kinds): keep model order
                 tables.extend(md.tables.values())
         return tables
 

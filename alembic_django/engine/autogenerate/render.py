@@ -139,7 +139,7 @@ def _with_item_type(prefix: str, type_: Any, actx: AutogenContext) -> str:
             continue
         inner = repr(value)
         pattern = re.compile(r"(?<=[(=\s])" + re.escape(inner))
-        text = pattern.sub(lambda m: _repr_type(value, actx), text, count=1)
+        text = pattern.sub(lambda m, v=value: _repr_type(v, actx), text, count=1)
     return text
 
 

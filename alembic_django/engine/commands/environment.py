@@ -139,6 +139,9 @@ def config(config: Config) -> None:
         sources.append(f"{config.toml_file_name} [tool.alembic]")
     sources.append("defaults")
     config.print_stdout("# sources, highest precedence first: %s", "; ".join(sources))
+    from ..util.masking import is_secret_key
+
+    secrets = config.known_secrets()
     for key, value, origin in config.effective_options():
         if isinstance(value, (list, tuple)):
             text = "[" + ", ".join(repr(os.fspath(v) if hasattr(v, "__fspath__") else v) for v in value) + "]"
@@ -148,7 +151,7 @@ def config(config: Config) -> None:
             text = "true" if value else "false"
         else:
             text = str(os.fspath(value) if hasattr(value, "__fspath__") else value)
-        if "password" in key.lower() and text:
+        if is_secret_key(key) and text:
             text = "***"
-        text = mask_password(text)
+        text = mask_password(text, secrets)
         config.print_stdout("%s = %s    # %s", key, text, origin)

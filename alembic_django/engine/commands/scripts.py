@@ -37,7 +37,10 @@ def revision(config: Any, message: str | None = None, autogenerate: bool = False
         should depend on
     """
     from ..autogenerate.revision_context import RevisionContext
+    from ..script.generate import verify_rev_id
 
+    if rev_id:  # (an empty one means "generate one", as in Alembic)
+        verify_rev_id(rev_id)  # before env.py runs or anything is written
     script = ScriptDirectory.from_config(config)
     ctx = RevisionContext(config, script, dict(
         message=message, autogenerate=autogenerate, sql=sql, head=head, splice=splice,
@@ -70,6 +73,10 @@ def merge(config: Any, revisions: list[str], message: str | None = None,
     :param rev_id: specify a hardcoded revision id instead of generating one
     :param splice: allow a non-head revision among those merged
     """
+    from ..script.generate import verify_rev_id
+
+    if rev_id:  # (an empty one means "generate one", as in Alembic)
+        verify_rev_id(rev_id)  # before env.py runs or anything is written
     script = ScriptDirectory.from_config(config)
     template_args: dict[str, Any] = {"config": config}
     if config.get_alembic_boolean_option("revision_environment"):

@@ -17,6 +17,7 @@ from pathlib import Path, PurePath
 from typing import Any, TextIO
 
 from ..errors import ConfigError
+from ..util.masking import mask_password  # noqa: F401 - re-exported: the one masking function
 from .sources import MISSING, IniSource, MappingSource, TomlSource
 
 DEFAULTS: dict[str, Any] = {
@@ -36,14 +37,6 @@ PATH_SEPARATORS = {
     "space": " ",
     "newline": "\n",
 }
-
-_URL_PASSWORD = re.compile(r"(?P<head>[a-zA-Z][\w+.-]*://[^:/@\s]*:)(?P<pw>[^@\s]*)(?P<tail>@)")
-
-
-def mask_password(value: str) -> str:
-    """Replace the password of any URL inside ``value`` with ``***``."""
-    return _URL_PASSWORD.sub(lambda m: m.group("head") + "***" + m.group("tail"), value)
-
 
 def _as_text(value: Any) -> str:
     if isinstance(value, bool):
@@ -160,6 +153,39 @@ class Config:
     def toml_alembic_config(self) -> dict[str, Any]:
         return self.toml_source.data
 
+    def known_secrets(self) -> list[str]:
+        """The passwords this configuration holds, for the ``secrets`` of
+        :func:`~alembic_django.engine.util.masking.mask_password`.
+
+        Read from the raw (uninterpolated) ini text and from the mapping and
+        ``[tool.alembic]`` values: the password of every URL-like value and the value
+        of every password-like key.  A source that cannot be read adds nothing.
+        """
+        from ..util.masking import is_secret_key, url_password
+
+        values: list[tuple[str, Any]] = []
+        try:
+            parser = self.ini_source.parser
+            for section in parser.sections():
+                values.extend((k, parser.get(section, k, raw=True)) for k in parser.options(section))
+        except ConfigError:
+            pass
+        try:
+            values.extend((k, self.toml_source.get(k)) for k in self.toml_source.keys())
+        except ConfigError:
+            pass
+        values.extend((k, self._mapping.get(k)) for k in self._mapping.keys())
+        found: list[str] = []
+        for key, value in values:
+            if not isinstance(value, str) or not value:
+                continue
+            if is_secret_key(key):
+                found.append(value)
+            password = url_password(value)
+            if password:
+                found.append(password)
+        return found
+
     def has_source(self) -> bool:
         """True when at least one source holds this environment's section."""
         return bool(
@@ -258,9 +284,11 @@ class Config:
         value, origin = self._lookup(name)
         if value is MISSING or value == "":
             return default
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ConfigError(f"{origin}: {name} must be an integer, not {value!r}")
         try:
             return int(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(f"{origin}: {name} must be an integer, not {value!r}") from None
 
     def _separator(self, name: str) -> str | None:

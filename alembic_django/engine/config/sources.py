@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import configparser
 import os
+import re
 import sys
 from typing import Any
 
 from ..errors import ConfigError
+from ..util.masking import mask_password
 
 _MISSING = object()
 
@@ -31,8 +33,8 @@ class IniSource:
         if path is not None and os.path.exists(path):
             try:
                 self.parser.read([path], encoding="utf-8")
-            except configparser.Error as exc:
-                raise ConfigError(f"{path}: cannot parse: {_one_line(exc)}") from exc
+            except (configparser.Error, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: cannot parse: {_ini_parse_error(exc)}") from None
             self.loaded = True
         self._default_keys = {"here", *config_args}
 
@@ -55,10 +57,12 @@ class IniSource:
             return _MISSING
         try:
             return self.parser.get(section, key)
-        except configparser.Error as exc:
+        except (configparser.Error, ValueError) as exc:
+            raw = self.parser.get(section, key, raw=True)
             raise ConfigError(
-                f"{self.path} [{section}] {key}: bad interpolation: {_one_line(exc)}"
-            ) from exc
+                f"{self.path} [{section}] {key}: bad interpolation: "
+                f"{_interpolation_error(exc, raw)}"
+            ) from None
 
     def keys(self, section: str | None = None) -> list[str]:
         section = section or self.section
@@ -83,9 +87,12 @@ class TomlSource:
         try:
             with open(path, "rb") as fh:
                 raw = tomllib.load(fh)
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"{path}: cannot parse: {_one_line(exc)}") from exc
-        section = raw.get("tool", {}).get("alembic")
+        except (OSError, ValueError) as exc:  # TOMLDecodeError and UnicodeDecodeError too
+            raise ConfigError(f"{path}: cannot parse: {mask_password(_one_line(exc))}") from None
+        tool = raw.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: [tool] must be a table")
+        section = tool.get("alembic")
         if section is None:
             return
         if not isinstance(section, dict):
@@ -101,9 +108,9 @@ class TomlSource:
                 return value % subst
             except (KeyError, ValueError, TypeError) as exc:
                 raise ConfigError(
-                    f"{self.path} [tool.alembic] {key}: bad interpolation in {value!r}: "
-                    f"{_one_line(exc)} (write a literal % as %%)"
-                ) from exc
+                    f"{self.path} [tool.alembic] {key}: bad interpolation: "
+                    f"{_interpolation_error(exc, value)}"
+                ) from None
         if isinstance(value, list):
             return [self._interpolate(key, v, subst) for v in value]
         if isinstance(value, dict):
@@ -157,6 +164,50 @@ class MappingSource:
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
+
+
+def _ini_parse_error(exc: BaseException) -> str:
+    """Why an ini file cannot be read, without quoting its lines (they may hold a password)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    if isinstance(exc, configparser.MissingSectionHeaderError):
+        return f"line {exc.lineno}: a key before the first [section] header"
+    if isinstance(exc, configparser.ParsingError):
+        lines = ", ".join(str(n) for n, _ in getattr(exc, "errors", ()))
+        return (f"line {lines or '?'}: not 'key = value', a [section] header, a comment or "
+                "an indented continuation")
+    return mask_password(_one_line(exc))
+
+
+def _interpolation_error(exc: BaseException, raw: str) -> str:
+    """The detail of a ``%``-interpolation error, never quoting the value.
+
+    When the failing ``%`` sits inside a part :func:`mask_password` hides (a password),
+    say so instead of naming it: the detail is worked out on the masked value.
+    """
+    masked = mask_password(raw)
+    hidden = "a '%' in the (hidden) password must be written as %%"
+    hint = " (write a literal % as %%)"
+    ref = None
+    if isinstance(exc, configparser.InterpolationMissingOptionError):
+        ref = exc.reference
+    elif isinstance(exc, KeyError) and exc.args:
+        ref = str(exc.args[0])
+    if ref is not None:
+        if f"%({ref.lower()})" in masked.lower():
+            return f"unknown interpolation key %({ref})s{hint}"
+        return hidden
+    if isinstance(exc, configparser.InterpolationDepthError):
+        return "recursion limit exceeded (a value refers to itself)"
+    if masked != raw and _interpolates(masked):
+        return hidden
+    return "'%' must be followed by '%' or '('" + hint
+
+
+def _interpolates(value: str) -> bool:
+    """True when ``value`` has no malformed ``%`` (names need not exist)."""
+    rest = re.sub(r"%%|%\([^()%]*\)[-#0 +]*\d*(?:\.\d+)?[sdifrx]", "", value)
+    return "%" not in rest
 
 
 MISSING = _MISSING

@@ -37,7 +37,7 @@ def _dialect_key(dialect: Any) -> str:
 def _tokenize(dialect: Any, type_: Any) -> Params | None:
     try:
         definition = type_.compile(dialect=dialect).lower()
-    except Exception:  # a type the dialect cannot render: fall back to affinity
+    except Exception:  # noqa: BLE001 - a (user) type the dialect cannot render: use affinity
         return None
     tokens = re.findall(r"[\w\-_]+|\(.+?\)", definition)
     terms: list[str] = []
@@ -109,7 +109,7 @@ def render_metadata_default(dialect: Any, column: sa.Column) -> str | None:
         return "'{}'".format(re.sub(r"^'|'$", "", arg).replace("'", "''"))
     try:
         return str(arg.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    except Exception:
+    except Exception:  # noqa: BLE001 - a user default expression may raise anything: show str()
         return str(arg)
 
 

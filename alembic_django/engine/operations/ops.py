@@ -653,7 +653,7 @@ def _is_dialect_kw(key: str) -> bool:
 def _same_kw(kw: dict, orig_kw: Any) -> bool:
     try:
         return dict(kw) == dict(orig_kw)
-    except Exception:  # values whose == builds SQL rather than answering
+    except Exception:  # noqa: BLE001 - values whose == builds SQL (or raises) rather than answering
         return False
 
 

@@ -27,6 +27,7 @@ import time
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import LockTimeout
 
@@ -95,7 +96,7 @@ class MigrationLock:
                 "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 "WHERE l.locktype = 'advisory' AND l.granted "
                 "AND l.objid = (:k & 4294967295)::oid LIMIT 1"), {"k": key}).first()
-        except Exception:
+        except SQLAlchemyError:
             return "another session"
         if row is None:
             return "another session"
@@ -162,6 +163,6 @@ class MigrationLock:
                 self.conn.execute(text("SELECT RELEASE_LOCK(:n)"), {"n": self._mysql_name})
                 if self._may_commit():
                     self.conn.commit()
-        except Exception:
-            pass  # the session ends with the connection; never mask the real error
+        except Exception:  # noqa: BLE001 - release runs while another error may be in
+            pass  # flight: the session ends with the connection; never mask the real error
         self.kind = None

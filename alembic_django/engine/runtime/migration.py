@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import CommandError, MigrationError
 from ..script.plan import MigrationStep, RevisionStep  # noqa: F401  (Alembic's import path)
@@ -244,11 +245,11 @@ class MigrationContext:
             try:
                 url_obj = make_url(url) if not isinstance(url, URL) else url
                 dialect = url_obj.get_dialect()(**dialect_opts)
-            except Exception as exc:
-                from ..config import mask_password
+            except (SQLAlchemyError, ImportError, TypeError, ValueError) as exc:
+                from ..util.masking import error_line, mask_password
 
                 raise CommandError(
-                    f"Could not use database URL {mask_password(str(url))}: {exc}"
+                    f"Could not use database URL {mask_password(str(url))}: {error_line(exc)}"
                 ) from None
         elif dialect_name:
             if opts.get("as_sql") and "paramstyle" not in dialect_opts:
@@ -563,9 +564,10 @@ class MigrationContext:
                          elapsed=time.perf_counter() - started)
 
     def _step_failed(self, step: Any, before: tuple, exc: BaseException) -> MigrationError:
-        from ..config import mask_password
+        from ..util.masking import error_line
 
-        detail = mask_password(" ".join(str(exc).split()))
+        known = getattr(self.config, "known_secrets", None)
+        detail = error_line(exc, known() if known is not None else ())
         if isinstance(exc, CommandError):
             reason = detail
         else:

@@ -14,7 +14,6 @@ import datetime
 import os
 import re
 import threading
-import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +32,7 @@ SHARED = "alembic_django.script_directory"
 
 _SOURCE = re.compile(r"(?!\.\#|__init__)(.*\.py)$")
 _SOURCELESS = re.compile(r"(?!\.\#|__init__)(.*?)(\.cpython-\d+)?\.py[co]$")
+_LEGACY_REV = re.compile(r"([a-f0-9]+)\.py[co]?$")
 
 
 class Script(_rev.Revision):
@@ -179,6 +179,25 @@ def _graph_errors(multiple_heads: str | None = None) -> Iterator[None]:
         raise RevisionCommandError(str(exc)) from exc
 
 
+def _refuse_graph_problem(error: _rev.RevisionError) -> None:
+    """A graph read from files may not hold duplicate ids or dangling references.
+
+    (A bare :class:`RevisionMap` only warns, as Alembic's does; here every command
+    that builds the graph from files -- heads, history, upgrade, revision... -- stops
+    with one line naming the files.)
+    """
+    if isinstance(error, _rev.DuplicateRevision):
+        first = getattr(error.first, "path", None)
+        second = getattr(error.second, "path", None)
+        where = f": {first} and {second}" if first and second else ""
+        raise RevisionCommandError(f"{error}{where}") from None
+    if isinstance(error, _rev.MissingRevision):
+        path = getattr(error.referenced_from, "path", None)
+        where = f" ({error.key} in {path})" if path else f" ({error.key})"
+        raise RevisionCommandError(f"{error}{where}") from None
+    raise RevisionCommandError(str(error)) from None
+
+
 class ScriptDirectory:
     """The scripts of one environment: env.py, script.py.mako and the version locations."""
 
@@ -275,6 +294,7 @@ class ScriptDirectory:
 
     def _load_revisions(self) -> Iterator[Script]:
         seen: set[str] = set()
+        files: set[str] = set()
         for location in self._version_locations:
             real = os.path.realpath(location)
             if real in seen:
@@ -283,6 +303,10 @@ class ScriptDirectory:
             cache = IndexCache(location)
             try:
                 for path in self._candidates(location):
+                    real_file = os.path.realpath(path)
+                    if real_file in files:  # nested / linked locations: one file, read once
+                        continue
+                    files.add(real_file)
                     script = self._script_from_path(path, cache, location)
                     if script is not None:
                         yield script
@@ -294,7 +318,9 @@ class ScriptDirectory:
         self._scripts: list[Script] | None = None
         self._squashes: list[_replaces.Squash] | None = None
         self._replaced: _replaces.Replaced | None = None
-        self.revision_map = _rev.RevisionMap(self._default_revisions, self._default_replaced)
+        # the graph of the files: a duplicate id or a dangling parent refuses to build
+        self.revision_map = _rev.RevisionMap(self._default_revisions, self._default_replaced,
+                                             on_problem=_refuse_graph_problem)
 
     def _all_scripts(self) -> list[Script]:
         if self._scripts is None:
@@ -335,7 +361,8 @@ class ScriptDirectory:
                     f"({len(missing)} missing)")
         revs, replaced = _replaces.arrange(scripts, found, original, copy_all=True)
         clone = copy.copy(self)
-        clone.revision_map = _rev.RevisionMap(lambda: revs, lambda: replaced)
+        clone.revision_map = _rev.RevisionMap(lambda: revs, lambda: replaced,
+                                              on_problem=_refuse_graph_problem)
         return clone
 
     def with_originals(self) -> ScriptDirectory:
@@ -384,9 +411,8 @@ class ScriptDirectory:
             hit, header = cache.get(rel, stat)
             if hit:
                 if header is None:
-                    self._warn_not_revision(path)
-                    return None
-                return Script(self, path, header)
+                    header = self._legacy_header(path, NotARevision(path))
+                return self._script(path, header)
         module = None
         try:
             header = None if path.endswith((".pyc", ".pyo")) else read_header(path)
@@ -395,15 +421,21 @@ class ScriptDirectory:
 
                 module = load_file_as_module(path)
                 header = header_from_module(module)
-        except NotARevision:
+        except NotARevision as exc:
             if cache is not None:
                 cache.put(rel, stat, None)
-            self._warn_not_revision(path)
-            return None
+            return self._script(path, self._legacy_header(path, exc))
         self._check_header(path, header)
+        script = self._script(path, header, module)
         if cache is not None:
             cache.put(rel, stat, header if module is None else {**header, "_exec": True})
-        return Script(self, path, header, module)
+        return script
+
+    def _script(self, path: str, header: dict[str, Any], module: Any = None) -> Script:
+        try:
+            return Script(self, path, header, module)
+        except _rev.RevisionError as exc:  # an illegal id, a self-loop: name the file
+            raise RevisionCommandError(f"{exc} ({path})") from None
 
     @staticmethod
     def _check_header(path: str, header: dict[str, Any]) -> None:
@@ -421,9 +453,21 @@ class ScriptDirectory:
                                f"not {value!r}")
 
     @staticmethod
-    def _warn_not_revision(path: str) -> None:
-        warnings.warn(f"{path} is not a revision file (no 'revision' variable); skipping it",
-                      stacklevel=3)
+    def _legacy_header(path: str, error: NotARevision) -> dict[str, Any]:
+        """A file without a ``revision`` variable: Alembic's legacy ``<hex id>.py`` names
+        the revision by its file name; any other such file is an error, as in Alembic."""
+        legacy = _LEGACY_REV.match(os.path.basename(path))
+        if legacy is None:
+            raise error
+        from ..util.modules import load_python_file
+
+        module = load_python_file(path)
+        header = {key: getattr(module, key, None) for key in
+                  ("down_revision", "branch_labels", "depends_on")}
+        header["revision"] = legacy.group(1)
+        header["doc"] = (module.__doc__ or "").strip()
+        ScriptDirectory._check_header(path, header)
+        return header
 
     # -- queries (graph errors become CommandError here) ---------------------------
     def get_revisions(self, id_: Any) -> tuple:
@@ -549,7 +593,12 @@ class ScriptDirectory:
         except CommandError:
             raise
         except Exception as exc:
-            raise MigrationError(f"{path}: {type(exc).__name__}: {exc}") from exc
+            from ..util.masking import error_line
+
+            known = getattr(self.config, "known_secrets", None)
+            secrets = known() if known is not None else ()
+            raise MigrationError(f"{path}: {type(exc).__name__}: {error_line(exc, secrets)}"
+                                 ) from exc
 
     # -- writing -------------------------------------------------------------------
     def generate_revision(self, revid: str, message: str | None, head: Any = None,

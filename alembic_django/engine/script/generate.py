@@ -9,22 +9,47 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CommandError
 from ..util.files import write_atomic
+from . import revision as _rev
 from .directory import Script, format_as_comma, tuple_rev_as_scalar
 
 if TYPE_CHECKING:
     from .directory import ScriptDirectory
 
 _SLUG = re.compile(r"\w+")
-_BAD_ID = re.compile(r"[@\-+:]")
+_ID_CHAR = re.compile(r"\w")
 
 
-def verify_rev_id(revid: str) -> None:
-    if not revid:
-        raise CommandError("Revision id '' is not valid: revision identifiers may not be empty")
-    bad = sorted(set(_BAD_ID.findall(revid)))
-    if bad:
-        raise CommandError(f"Character(s) '{', '.join(bad)}' not allowed in revision "
-                           f"identifier '{revid}'")
+def _shown(text: str) -> str:
+    """``text`` for a one-line message (control characters escaped)."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def verify_rev_id(revid: Any) -> None:
+    """A revision id that is written into a file name: letters, digits and underscores.
+
+    That keeps the file inside its version location (no separators, no ``..``) and
+    the id usable in the identifier grammar (Alembic forbids ``@ - + :``; the text for
+    those is Alembic's).
+    """
+    if not isinstance(revid, str) or not revid:
+        raise CommandError(f"Revision id {revid!r} is not valid: it must be a non-empty string "
+                           "of letters, digits and underscores")
+    illegal = sorted({c for c in revid if not _ID_CHAR.match(c)})
+    if illegal:
+        raise CommandError(
+            f"Character(s) '{_shown(', '.join(illegal))}' not allowed in revision identifier "
+            f"'{_shown(revid)}' (revision ids written to files are letters, digits and "
+            "underscores)"
+        )
+
+
+def _inside(path: str, directory: str) -> bool:
+    """True when ``path`` (resolved) is strictly inside ``directory`` (resolved)."""
+    real_dir = os.path.realpath(directory)
+    real = os.path.realpath(path)
+    return real != real_dir and os.path.commonpath([real_dir, real]) == real_dir
+
+
 
 
 def slugify(message: str | None, length: int) -> str:
@@ -60,9 +85,13 @@ def render_template(template_path: str, output_path: str, encoding: str, **kw: A
     text = render_mako(template_path, **kw)
     os.makedirs(os.path.dirname(output_path), exist_ok=True)
     try:
+        os.makedirs(os.path.dirname(output_path), exist_ok=True)
         write_atomic(output_path, text, encoding=encoding, overwrite=False)
     except FileExistsError:
         raise CommandError(f"File {output_path} already exists; not overwriting it") from None
+    except (OSError, UnicodeError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or exc
+        raise CommandError(f"Cannot write {output_path}: {reason}") from None
 
 
 def generate_revision(directory: ScriptDirectory, revid: str, message: str | None,
@@ -99,8 +128,9 @@ def generate_revision(directory: ScriptDirectory, revid: str, message: str | Non
             version_path = directory.versions
     norm = os.path.normpath(os.path.abspath(version_path))
     for loc in locations:
-        if os.path.normpath(loc) == norm or (directory.recursive_version_locations
-                                             and norm.startswith(os.path.normpath(loc) + os.sep)):
+        if _same_dir(loc, norm) or (directory.recursive_version_locations
+                                    and (_inside(norm, loc) or norm.startswith(
+                                        os.path.normpath(loc) + os.sep))):
             break
     else:
         raise CommandError(f"Path {version_path} is not represented in current version locations")
@@ -130,6 +160,11 @@ def generate_revision(directory: ScriptDirectory, revid: str, message: str | Non
                 raise CommandError(f"Branch name '{label}' in revision {revid} already used by "
                                    f"revision {other.revision}")
     path = rev_path(directory, norm, revid, message, when, file_template)
+    if not (_inside(path, norm) and _inside(path, loc)):
+        raise CommandError(
+            f"Refusing to write {path}: it resolves to {os.path.realpath(path)}, outside the "
+            f"version location {loc} (check file_template and --version-path)"
+        )
     render_template(
         os.path.join(directory.dir, "script.py.mako"), path, directory.output_encoding,
         up_revision=str(revid),
@@ -164,9 +199,13 @@ def generate_revision(directory: ScriptDirectory, revid: str, message: str | Non
     return script
 
 
+def _same_dir(a: str, b: str) -> bool:
+    return os.path.normpath(a) == os.path.normpath(b) or os.path.realpath(a) == os.path.realpath(b)
+
+
 def _lookup_exact(rmap: Any, revid: str) -> bool:
     try:
         rev = rmap.get_revision(revid)
-    except Exception:
+    except _rev.RevisionError:
         return False
     return rev is not None and rev.revision == revid

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import os
 import re
 from typing import Any
 
@@ -22,8 +23,17 @@ _ALL_FIELDS = FIELDS + OPTIONAL_FIELDS
 _NOT_LITERAL = object()
 
 
-class NotARevision(Exception):
-    """The file defines no ``revision`` variable."""
+class NotARevision(CommandError):
+    """The file defines no ``revision`` variable (Alembic's text names the file)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        name = os.path.basename(path)
+        super().__init__(
+            f"Could not determine revision id from filename {name}. Be sure the "
+            f"'revision' variable is declared inside the script ({path}; helper modules "
+            "belong outside the version locations)"
+        )
 
 
 # The layout script.py.mako produces: a module docstring, then one-line top-level
@@ -52,8 +62,8 @@ def _fast_header(source: bytes) -> dict[str, Any] | None:
             return None
         try:
             found[key] = ast.literal_eval(m.group(2).decode())
-        except (ValueError, SyntaxError):
-            return None
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return None  # not a plain literal: the full parser decides
     if len(found) != 4 or len(_ANY_MENTION.findall(source)) != 4:
         return None
     if b"replaces" in source:
@@ -90,6 +100,10 @@ def read_header(path: str, source: bytes | None = None) -> dict[str, Any] | None
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         raise CommandError(f"{path}: line {exc.lineno}: syntax error: {exc.msg}") from None
+    except ValueError as exc:  # e.g. NUL bytes (a SyntaxError from Python 3.12)
+        raise CommandError(f"{path}: not Python source: {exc}") from None
+    except (MemoryError, RecursionError):  # the parser's own nesting limits
+        raise CommandError(f"{path}: too deeply nested to parse") from None
     found: dict[str, Any] = {}
     for node in tree.body:
         if _rebinds_elsewhere(node):
@@ -107,6 +121,9 @@ def read_header(path: str, source: bytes | None = None) -> dict[str, Any] | None
                     found[target.id] = ast.literal_eval(value)
                 except ValueError:
                     found[target.id] = _NOT_LITERAL
+                except (TypeError, MemoryError, RecursionError) as exc:  # e.g. {[]: 1}
+                    raise CommandError(f"{path}: line {node.lineno}: {target.id} is not a "
+                                       f"valid value ({type(exc).__name__})") from None
     if "revision" not in found:
         raise NotARevision(path)
     if any(v is _NOT_LITERAL for v in found.values()):

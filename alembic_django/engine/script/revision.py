@@ -26,8 +26,10 @@ from .revision_errors import (  # noqa: F401 - re-exported: the graph's public e
     DependencyCycleDetected,
     DependencyLoopDetected,
     DuplicateBranchLabel,
+    DuplicateRevision,
     InvalidDestination,
     LoopDetected,
+    MissingRevision,
     MultipleHeads,
     NotAHead,
     RangeNotAncestorError,
@@ -52,17 +54,32 @@ from .revision_node import (  # noqa: F401 - re-exported
 
 
 class RevisionMap(LabelsMixin, IterateMixin):
-    """All revisions, indexed; built on first use from ``generator()``."""
+    """All revisions, indexed; built on first use from ``generator()``.
+
+    A duplicate revision id or a ``down_revision`` / ``depends_on`` naming a revision
+    that is not there is a *problem*: by default (Alembic's behaviour) a ``UserWarning``
+    and the graph is built without it; ``on_problem`` (called with a
+    :class:`DuplicateRevision` or :class:`MissingRevision`) may raise instead -- the
+    script directory does, so every command refuses such a graph.
+    """
 
     def __init__(self, generator: Callable[[], Iterable[Revision]],
-                 replaced: Callable[[], Any] | None = None) -> None:
+                 replaced: Callable[[], Any] | None = None,
+                 on_problem: Callable[[RevisionError], None] | None = None) -> None:
         self._generator = generator
         #: called after ``generator``: an object with ``aliases`` (id -> the id of the
         #: revision it names) and ``hidden`` (id -> the squashed revision hiding it);
         #: see :mod:`.replaces`
         self._replaced_source = replaced
+        self._on_problem = on_problem
         self._built = False
         self._build_lock = threading.Lock()  # threads sharing one map build it once
+
+    def _problem(self, error: RevisionError) -> None:
+        if self._on_problem is not None:
+            self._on_problem(error)
+        else:
+            warnings.warn(str(error), stacklevel=5)
 
     # ----------------------------------------------------------------- building
 
@@ -112,8 +129,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
         self._ensure()
         revs = dict(self._revs)
         if not _replace and revision.revision in revs:
-            warnings.warn(f"Revision {revision.revision} is present more than once",
-                          stacklevel=2)
+            self._problem(DuplicateRevision(revision.revision, revs[revision.revision], revision))
         elif _replace and revision.revision not in revs:
             raise RevisionError(f"revision {revision.revision} not in map")
         revs[revision.revision] = revision
@@ -127,8 +143,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
             if "_orig_branch_labels" not in rev.__dict__:  # a subclass skipped __init__
                 rev._orig_branch_labels = to_tuple(rev.branch_labels)
             if rev.revision in revs:
-                warnings.warn(f"Revision {rev.revision} is present more than once",
-                              stacklevel=3)
+                self._problem(DuplicateRevision(rev.revision, revs[rev.revision], rev))
                 del revs[rev.revision]
             revs[rev.revision] = rev
         self._order = {rid: n for n, rid in enumerate(revs)}
@@ -159,7 +174,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 if down in revs:
                     children.setdefault(down, []).append(rid)
                 else:
-                    warnings.warn(f"Revision {down} referenced from {rid} is not present", stacklevel=3)
+                    self._problem(MissingRevision(down, rev, "down_revision"))
             rev._resolved_dependencies = ()
             rev._all_down_revisions = versioned
             if rev.dependencies:
@@ -167,7 +182,7 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 for dep in to_tuple(rev.dependencies):
                     target = full.get(dep)
                     if target is None:
-                        warnings.warn(f"Revision {dep} referenced from {rid} is not present", stacklevel=3)
+                        self._problem(MissingRevision(dep, rev, "depends_on"))
                     else:
                         resolved.append(target.revision)
                 if resolved:
@@ -560,8 +575,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
         return initial
 
     def _relative_error(self, relative: str) -> RevisionError:
-        return RevisionError("Relative revision %s didn't produce %d migrations"
-                             % (relative, abs(int(relative))))
+        return RevisionError(
+            f"Relative revision {relative} didn't produce {abs(int(relative))} migrations")
 
     def parse_downgrade_target(self, current_revisions: Any, target: Any,
                                assert_relative_length: bool = True) -> tuple[str | None, Any]:
@@ -629,8 +644,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
                 rev = self._walk(self.get_revision(symbol), relative, branch_label,
                                  no_overwalk=assert_relative_length)
                 if rev is None:
-                    raise RevisionError("Relative revision %s didn't produce %d migrations"
-                                        % (target, relative))
+                    raise RevisionError(
+                        f"Relative revision {target} didn't produce {relative} migrations")
                 return (rev,)
             if not current:
                 current = (None,)
@@ -656,8 +671,8 @@ class RevisionMap(LabelsMixin, IterateMixin):
                  else self.get_revision(f"{branch_label}@{symbol}"))
         rev = self._walk(start, relative, no_overwalk=assert_relative_length)
         if rev is None:
-            raise RevisionError("Relative revision %s didn't produce %d migrations"
-                                % (target, abs(relative)))
+            raise RevisionError(
+                f"Relative revision {target} didn't produce {abs(relative)} migrations")
         return (rev,)
 
     def _get_all_current(self, id_: tuple[str, ...]) -> set[Revision]:

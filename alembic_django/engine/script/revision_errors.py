@@ -115,6 +115,23 @@ class DuplicateBranchLabel(RevisionError):
         )
 
 
+class DuplicateRevision(RevisionError):
+    """Two revisions declare the same id (``first`` and ``second``, in load order)."""
+
+    def __init__(self, revision: str, first: Any = None, second: Any = None) -> None:
+        self.revision, self.first, self.second = revision, first, second
+        super().__init__(f"Revision {revision} is present more than once")
+
+
+class MissingRevision(RevisionError):
+    """A ``down_revision`` or ``depends_on`` names a revision that is not present."""
+
+    def __init__(self, missing: str, referenced_from: Any, key: str = "down_revision") -> None:
+        self.missing, self.referenced_from, self.key = missing, referenced_from, key
+        rid = getattr(referenced_from, "revision", referenced_from)
+        super().__init__(f"Revision {missing} referenced from {rid} is not present")
+
+
 class NotAHead(RevisionError):
     """``revision --head X`` where X has children (needs ``--splice``)."""
 

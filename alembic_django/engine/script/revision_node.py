@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Union
+from typing import Any
 
 from .revision_errors import DependencyLoopDetected, LoopDetected, RevisionError, to_tuple
 
 _relative_destination = re.compile(r"(?:(.+?)@)?(\w+)?((?:\+|-)\d+)")
 _revision_illegal_chars = ("@", "-", "+", ":")
 
-RevisionIdentifier = Union[str, Sequence[str], None]
+RevisionIdentifier = str | Sequence[str] | None
 
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:

@@ -100,8 +100,10 @@ _run_hooks = run_hooks  # Alembic's name
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    from ..util.masking import error_line
+
+    text = error_line(exc)
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
 
 
 def _required(options: Mapping[str, Any], key: str) -> str:

@@ -70,9 +70,11 @@ def render_mako(template_file: str | os.PathLike[str], **kw: Any) -> str:
         raise CommandError(f"Template {template_path} not found")
     try:
         return Template(filename=template_path).render_unicode(**kw)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001  (any template error becomes one line)
+        from .masking import mask_password
+
         detail = exceptions.text_error_template().render().strip().splitlines()[-1]
-        raise CommandError(f"Error rendering {template_path}: {detail}") from exc
+        raise CommandError(f"Error rendering {template_path}: {mask_password(detail)}") from exc
 
 
 def template_to_file(template_file: str | os.PathLike[str], dest: str | os.PathLike[str],

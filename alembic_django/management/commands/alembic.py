@@ -81,9 +81,27 @@ class Command(BaseCommand):
         _add_verbosity(p)
 
     # -- entry -----------------------------------------------------------------------
+    def run_from_argv(self, argv: list[str]) -> None:
+        """``manage.py alembic ...``: the package's warnings as one ``WARNING:`` line each,
+        and a trace (``--raiseerr``, ``--traceback``, or an error that is not the engine's)
+        printed with passwords masked (``call_command`` leaves both to the caller)."""
+        import sys
+
+        from ...cli import print_masked_traceback, warnings_as_lines
+
+        with warnings_as_lines():
+            try:
+                super().run_from_argv(argv)
+            except Exception as exc:  # noqa: BLE001 - printed like Python would, masked
+                namespace = getattr(self, "_namespace", None)
+                password = conf._password_of(_alias_of(namespace)) if namespace else None
+                print_masked_traceback(exc, [password] if password else [])
+                sys.exit(getattr(exc, "exit_code", 1))
+
     def handle(self, *args: Any, **options: Any) -> None:
         namespace = argparse.Namespace(**options)
         namespace.quiet = options["verbosity"] == 0
+        self._namespace = namespace
         self._progress_open = False
         name = options.get("cmd")
         try:
@@ -122,7 +140,7 @@ class Command(BaseCommand):
                 for line in lines:
                     self.stdout.write(line)
             return f"New upgrade operations detected: {len(lines) or len(exc.diffs)} change(s)"
-        return conf.one_line_error(exc)
+        return conf.one_line_error(exc, _alias_of(namespace))
 
     def _end_progress_line(self) -> None:
         """A step that failed left "  Running upgrade ...": finish that line first."""
@@ -255,6 +273,16 @@ class Command(BaseCommand):
                 self.stdout.write(f" {mark} {_label(script, rev)}")
         if not order:
             self.stdout.write(" (no revisions)")
+
+
+def _alias_of(namespace: argparse.Namespace) -> str | None:
+    """The DATABASES alias the command ran against (its password is hidden in errors)."""
+    if getattr(namespace, "database", None):
+        return namespace.database
+    try:
+        return conf.environment(getattr(namespace, "name", None))[1].get("database", "default")
+    except EngineError:
+        return "default"
 
 
 def _needs_url(name: str, namespace: argparse.Namespace) -> bool:

@@ -114,7 +114,7 @@ def run_migrations_online() -> None:
         )
 
     try:
-        for name, rec in engines.items():
+        for rec in engines.values():
             engine = rec["engine"]
             rec["connection"] = conn = engine.connect()
 
