@@ -170,3 +170,58 @@ def test_deferred_members_are_still_absent(cls, member):
         assert found, f"{cls}.{member} is not in Alembic's API list"
         owner = getattr(importlib.import_module(found[0]), cls)
         assert not hasattr(owner, member), f"{cls}.{member} exists now: drop it from DEFERRED"
+
+
+def test_every_module_imports_from_env_py_during_a_run(tmp_path, monkeypatch):
+    """The same walk from inside a real run: env.py imports every listed module and name."""
+    from alembic_django import command
+    from alembic_django.config import Config
+
+    root = tmp_path / "migrations"
+    (root / "versions").mkdir(parents=True)
+    names = {m: sorted(n for n in spec if (m, n) not in ABSENT)
+             for m, spec in API["modules"].items()}
+    (root / "env.py").write_text(
+        "import importlib, json\n"
+        "from alembic import context\n"
+        f"names = json.loads({json.dumps(json.dumps(names))})\n"
+        "for module, attrs in names.items():\n"
+        "    mod = importlib.import_module(module)\n"
+        "    assert mod.__name__.startswith('alembic_django'), mod\n"
+        "    for attr in attrs:\n"
+        "        getattr(mod, attr)\n"
+        "context.config.attributes['walked'] = len(names)\n")
+    (root / "script.py.mako").write_text("")
+    monkeypatch.chdir(tmp_path)
+    cfg = Config(mapping={"script_location": str(root)})
+    command.upgrade(cfg, "head", sql=True)
+    assert cfg.attributes["walked"] == len(API["modules"])
+
+
+#: private names that Alembic's own test suite (conformance) and plugins import at module
+#: level: without them a whole test module or plugin fails to import
+PRIVATE_IMPORTED = [
+    ("alembic.autogenerate", "_render_migration_diffs"),
+    ("alembic.autogenerate.compare.constraints", "_compare_nullable"),
+    ("alembic.autogenerate.compare.server_defaults", "_dialect_impl_compare_server_default"),
+    ("alembic.autogenerate.compare.server_defaults", "_render_server_default_for_compare"),
+    ("alembic.autogenerate.compare.server_defaults", "_user_compare_server_default"),
+    ("alembic.autogenerate.compare.tables", "_compare_tables"),
+    ("alembic.autogenerate.compare.types", "_dialect_impl_compare_type"),
+    ("alembic.autogenerate.compare.util", "_InspectorConv"),
+    ("alembic.autogenerate.render", "_render_cmd_body"),
+    ("alembic.ddl._autogen", "ComparisonResult"),
+    ("alembic.ddl.base", "_fk_spec"),
+    ("alembic.runtime.plugins", "_all_plugins"),
+    ("alembic.runtime.plugins", "_make_re"),
+    ("alembic.util.sqla_compat", "_NONE_NAME"),
+    ("alembic.util.sqla_compat", "_ensure_scope_for_ddl"),
+    ("alembic.util.sqla_compat", "_safe_rollback_connection_transaction"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), PRIVATE_IMPORTED, ids=str)
+def test_private_names_imported_by_alembic_tests_and_plugins(module, name):
+    with activated():
+        mod = importlib.import_module(module)
+        assert getattr(mod, name) is not None

@@ -459,9 +459,9 @@ class ScriptDirectory:
         legacy = _LEGACY_REV.match(os.path.basename(path))
         if legacy is None:
             raise error
-        from ..util.modules import load_python_file
+        from ..util.modules import load_file_as_module
 
-        module = load_python_file(path)
+        module = load_file_as_module(path)
         header = {key: getattr(module, key, None) for key in
                   ("down_revision", "branch_labels", "depends_on")}
         header["revision"] = legacy.group(1)
