@@ -150,6 +150,27 @@ def pytest_cmd(py: Path, xml: Path, args: argparse.Namespace, adapter: bool) -> 
     return cmd
 
 
+PREPARE = """
+import sys
+import sqlalchemy as sa
+for url in sys.argv[1:]:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for name in ("test_schema", "test_schema_2"):
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {name}")
+            elif engine.dialect.name in ("mysql", "mariadb"):
+                conn.exec_driver_sql(f"CREATE DATABASE IF NOT EXISTS {name}")
+    engine.dispose()
+"""
+
+
+def prepare_backends(py: Path, urls: list[str]) -> None:
+    """The schemas the suite's cross-schema tests use (``test_schema``, ``test_schema_2``)."""
+    if urls:
+        run([str(py), "-c", PREPARE, *urls])
+
+
 def run_suite(label: str, py: Path, cwd: Path, xml: Path, args: argparse.Namespace,
               adapter: bool) -> None:
     env = dict(os.environ)
@@ -335,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     except (subprocess.CalledProcessError, StopIteration) as exc:
         print(f"setup failed: {exc}", file=sys.stderr)
         return 2
+    prepare_backends(py, args.dburi or [])
     runs = WORK / "runs" / label
     runs.mkdir(parents=True, exist_ok=True)
     base_xml, ours_xml = runs / "alembic.xml", runs / "ours.xml"

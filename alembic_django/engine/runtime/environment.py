@@ -73,7 +73,7 @@ class EnvironmentContext:
 
     def get_x_argument(self, as_dictionary: bool = False) -> Any:
         cmd_opts = self.config.cmd_opts
-        value = list(getattr(cmd_opts, "x", None) or []) if cmd_opts is not None else []
+        value = (getattr(cmd_opts, "x", None) or []) if cmd_opts is not None else []
         if as_dictionary:
             out = {}
             for arg in value:
